@@ -1,0 +1,399 @@
+"""Hyperparameters: a typed name/value container and the library defaults.
+
+`HParams` replaces TF1's removed `tf.contrib.training.HParams`. Every
+hyperparameter has a fixed type, taken from its default value, and new values
+(parsed from a flag string, read from a dict or assigned as attributes) are
+checked and coerced to that type::
+
+    hparams = make_hparams("vae_type=RNN,rnn_hidden_sizes=[64,64]")
+    hparams.latent_size        # 4
+    hparams.rnn_hidden_sizes   # [64, 64]
+
+This module is pure Python so that it can be imported without TensorFlow.
+"""
+
+import copy
+import dataclasses
+import json
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Self
+
+# Library defaults. Examples extend them with `HParams.add_hparam`.
+_DEFAULTS: dict[str, Any] = {
+    # Which sequence model to build: "RNN", "ISEQ" or "SRNN". The model
+    # registry validates the value.
+    "vae_type": "SRNN",
+    # Dimensionality of the latent variable at each timestep.
+    "latent_size": 4,
+    # Hidden layer sizes of the MLP that encodes each observation.
+    "obs_encoder_fc_layers": [256, 128],
+    # Hidden layer sizes of the MLP that decodes observation distributions.
+    "obs_decoder_fc_hidden_layers": [256],
+    # Layer sizes of the MLP that decodes latent distributions.
+    "latent_decoder_fc_layers": [256],
+    # Hidden sizes of the stacked RNN cells.
+    "rnn_hidden_sizes": [32],
+    # Activation function of the hidden layers, by name.
+    "activation": "relu",
+    # Function mapping unconstrained outputs to positive scales, by name.
+    "positive_projection": "softplus",
+    # Added to positive projections to keep scales away from zero.
+    "positive_eps": 1e-5,
+    # Weight of the KL divergence term at step 0 of the annealing schedule.
+    "divergence_strength_start": 1e-5,
+    # The KL weight rises from `divergence_strength_start` to 1 and is halfway
+    # there after this many training steps.
+    "divergence_strength_half": 1e5,
+    # Estimate the KL divergence by sampling instead of analytically.
+    "use_monte_carlo_kl": False,
+    # Whether the SRNN posterior predicts a residual on top of the prior.
+    "srnn_use_res_q": True,
+    # Optimizer learning rate.
+    "learning_rate": 1e-4,
+    # Number of sequences per training batch.
+    "batch_size": 20,
+    # Number of timesteps per training sequence.
+    "sequence_size": 5,
+    # Gradients are clipped to this global norm.
+    "clip_gradient_norm": 1.0,
+    # Weight of the L2 penalty on the trainable variables.
+    "l2_regularization": 0.0,
+    # Add numeric checks (NaN/Inf) on the loss and gradients.
+    "check_numerics": True,
+    # Number of samples used to estimate the log-probability of observations.
+    "log_prob_samples": 10,
+}
+
+_SCALAR_TYPES = (bool, int, float, str)
+# Element types tried, in order, for a list whose default is empty.
+_INFERRED_ELEMENT_TYPES = (int, float, str)
+_QUOTES = "'\""
+
+
+def _malformed(text: str, problem: str) -> ValueError:
+    return ValueError(f"Malformed hyperparameter string {text!r}: {problem}.")
+
+
+def _split_top_level(text: str, separator: str) -> list[str]:
+    """Splits `text` at `separator`s outside brackets and quotes."""
+    parts = []
+    start = 0
+    depth = 0
+    quote = None
+    for i, char in enumerate(text):
+        if quote:
+            if char == quote:
+                quote = None
+        elif char in _QUOTES:
+            quote = char
+        elif char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+            if depth < 0:
+                raise _malformed(text, "unbalanced brackets")
+        elif char == separator and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    if quote:
+        raise _malformed(text, f"unterminated quote {quote}")
+    if depth:
+        raise _malformed(text, "unbalanced brackets")
+    parts.append(text[start:])
+    return parts
+
+
+def _parse_assignments(text: str) -> dict[str, str]:
+    """Splits "name=value,..." into a dict of stripped names and values."""
+    assignments: dict[str, str] = {}
+    if not text.strip():
+        return assignments
+    for piece in _split_top_level(text, ","):
+        parts = _split_top_level(piece, "=")
+        if len(parts) != 2:
+            raise _malformed(
+                text, f"expected name=value, got {piece.strip()!r}")
+        name, value = parts[0].strip(), parts[1].strip()
+        if not name.isidentifier():
+            raise _malformed(text, f"invalid name {name!r}")
+        if name in assignments:
+            raise _malformed(text, f"duplicated name {name!r}")
+        assignments[name] = value
+    return assignments
+
+
+def _scalar_from_text(text: str, kind: type) -> Any:
+    """Parses `text` as a `kind`; strings may be quoted."""
+    text = text.strip()
+    if kind is bool:
+        lowered = text.lower()
+        if lowered in ("true", "1"):
+            return True
+        if lowered in ("false", "0"):
+            return False
+        raise ValueError(text)
+    if kind is str:
+        if len(text) >= 2 and text[0] in _QUOTES and text[-1] == text[0]:
+            return text[1:-1]
+        return text
+    return kind(text)
+
+
+def _scalar_from_value(value: Any, kind: type) -> Any:
+    """Checks a Python `value` against `kind`; non-`str` kinds parse strings."""
+    if isinstance(value, str) and kind is not str:
+        return _scalar_from_text(value, kind)
+    if kind is float and type(value) is int:
+        return float(value)
+    if type(value) is kind:
+        return value
+    raise ValueError(value)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Type:
+    """The type of a hyperparameter.
+
+    Attributes:
+        kind: One of bool, int, float, str or list.
+        element: For lists, the element type; None if the default list was
+            empty, in which case it is inferred from each new value.
+    """
+
+    kind: type
+    element: type | None = None
+
+    @classmethod
+    def of(cls, value: Any) -> Self:
+        """Returns the type of a default; raises ValueError if unsupported."""
+        if type(value) in _SCALAR_TYPES:
+            return cls(type(value))
+        if type(value) in (list, tuple):
+            kinds = {type(item) for item in value}
+            if not kinds:
+                return cls(list)
+            if kinds == {int, float}:
+                return cls(list, float)
+            if len(kinds) == 1 and kinds <= set(_SCALAR_TYPES):
+                return cls(list, kinds.pop())
+        raise ValueError(value)
+
+    def __str__(self) -> str:
+        if self.kind is not list:
+            return self.kind.__name__
+        if self.element is not None:
+            return f"list of {self.element.__name__}"
+        return "list of int, float or str"
+
+    def from_text(self, text: str) -> Any:
+        """Parses `text`, as written in a flag string; raises ValueError."""
+        if self.kind is not list:
+            return _scalar_from_text(text, self.kind)
+        text = text.strip()
+        if not (text.startswith("[") and text.endswith("]")):
+            raise ValueError(text)
+        inner = text[1:-1]
+        items = _split_top_level(inner, ",") if inner.strip() else []
+        return self._convert_items(items, _scalar_from_text)
+
+    def from_value(self, value: Any) -> Any:
+        """Checks and coerces a Python `value`; raises ValueError."""
+        if self.kind is not list:
+            return _scalar_from_value(value, self.kind)
+        if isinstance(value, str):
+            return self.from_text(value)
+        if not isinstance(value, (list, tuple)):
+            raise ValueError(value)
+        return self._convert_items(value, _scalar_from_value)
+
+    def _convert_items(self, items: Sequence[Any],
+                       convert: Callable[[Any, type], Any]) -> list[Any]:
+        if self.element is not None:
+            candidates = (self.element,)
+        else:
+            candidates = _INFERRED_ELEMENT_TYPES
+        for element in candidates:
+            try:
+                return [convert(item, element) for item in items]
+            except ValueError:
+                continue
+        raise ValueError(items)
+
+
+class HParams:
+    """A set of named, typed hyperparameters.
+
+    Each hyperparameter's type (bool, int, float, str or a list of one of
+    those) is fixed by its default value. Values are read as attributes and
+    set by attribute assignment, `parse`, or `override_from_dict`, which all
+    check and coerce new values to that type.
+    """
+
+    def __init__(self, **values: Any) -> None:
+        """Creates hyperparameters with the given defaults.
+
+        Args:
+            **values: Default value of each hyperparameter.
+
+        Raises:
+            ValueError: If a name is reserved or a value has an unsupported
+                type.
+        """
+        object.__setattr__(self, "_values", {})
+        object.__setattr__(self, "_types", {})
+        for name, value in values.items():
+            self.add_hparam(name, value)
+
+    def add_hparam(self, name: str, value: Any) -> None:
+        """Adds a new hyperparameter whose type is that of `value`.
+
+        Raises:
+            ValueError: If `name` exists already or is reserved, or `value` has
+                an unsupported type.
+        """
+        if name in self._values:
+            raise ValueError(f"Hyperparameter {name!r} already exists.")
+        if (not name.isidentifier() or name.startswith("_")
+                or hasattr(HParams, name)):
+            raise ValueError(f"Invalid hyperparameter name {name!r}.")
+        try:
+            hparam_type = _Type.of(value)
+        except ValueError:
+            raise ValueError(
+                f"Hyperparameter {name!r} has unsupported value {value!r}; "
+                "expected a bool, int, float, str or a list of them.") from None
+        self._types[name] = hparam_type
+        self._values[name] = hparam_type.from_value(value)
+
+    def parse(self, values: str) -> Self:
+        """Sets hyperparameters from a string such as "a=1,b=[2,3],c='x'".
+
+        Assignments are separated by commas, except inside brackets and quotes.
+        Whitespace around names and values is ignored and an empty string sets
+        nothing. Booleans are true/false/1/0 (any case); strings may be quoted.
+        Either every assignment is applied or, on error, none.
+
+        Args:
+            values: The assignments.
+
+        Returns:
+            self.
+
+        Raises:
+            ValueError: If the string is malformed, a name is unknown or a value
+                does not convert to its hyperparameter's type.
+        """
+        assignments = _parse_assignments(values)
+        updates = {}
+        for name, text in assignments.items():
+            self._check_known(name)
+            updates[name] = self._convert(
+                name, text, self._types[name].from_text)
+        self._values.update(updates)
+        return self
+
+    def override_from_dict(self, values: Mapping[str, Any]) -> Self:
+        """Sets hyperparameters from a dict; all are set or, on error, none.
+
+        Non-string hyperparameters also accept strings, parsed as by `parse`.
+
+        Returns:
+            self.
+
+        Raises:
+            ValueError: If a name is unknown or a value does not convert to its
+                hyperparameter's type.
+        """
+        updates = {}
+        for name, value in values.items():
+            self._check_known(name)
+            updates[name] = self._convert(
+                name, value, self._types[name].from_value)
+        self._values.update(updates)
+        return self
+
+    # Alias kept from `tf.contrib.training.HParams`.
+    set_from_dict = override_from_dict
+
+    def values(self) -> dict[str, Any]:
+        """Returns a copy of the hyperparameters as a dict."""
+        return copy.deepcopy(self._values)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """Returns the value of `name`, or `default` if there is none."""
+        if name not in self._values:
+            return default
+        return copy.copy(self._values[name])
+
+    def to_json(self) -> str:
+        """Serializes the hyperparameters as JSON with sorted keys."""
+        return json.dumps(self._values, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, serialized: str) -> Self:
+        """Creates hyperparameters from the output of `to_json`."""
+        values = json.loads(serialized)
+        if not isinstance(values, dict):
+            raise ValueError(
+                "Expected a JSON object of hyperparameters, got "
+                f"{serialized!r}.")
+        return cls(**values)
+
+    def __getattr__(self, name: str) -> Any:
+        # Looked up through __dict__ so that copying and unpickling, which
+        # create instances without calling __init__, don't recurse.
+        values = self.__dict__.get("_values", {})
+        if name not in values:
+            raise AttributeError(
+                f"{name!r} is not a hyperparameter; valid names: "
+                f"{', '.join(sorted(values))}.")
+        return copy.copy(values[name])
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self.override_from_dict({name: value})
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._values
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, HParams):
+            return NotImplemented
+        # JSON tells 1 from 1.0 and True, so equal values must have equal types.
+        return self.to_json() == other.to_json()
+
+    def __repr__(self) -> str:
+        items = ", ".join(
+            f"{name}={value!r}" for name, value in sorted(self._values.items()))
+        return f"HParams({items})"
+
+    def _check_known(self, name: str) -> None:
+        if name not in self._values:
+            raise ValueError(
+                f"Unknown hyperparameter {name!r}; valid names: "
+                f"{', '.join(sorted(self._values))}.")
+
+    def _convert(self, name: str, value: Any,
+                 convert: Callable[[Any], Any]) -> Any:
+        try:
+            return convert(value)
+        except ValueError:
+            raise ValueError(
+                f"Hyperparameter {name!r}: cannot convert {value!r} to "
+                f"{self._types[name]}.") from None
+
+
+def make_hparams(flag_value: str | None = None, **overrides: Any) -> HParams:
+    """Returns the library's default hyperparameters, overridden.
+
+    Args:
+        flag_value: Assignments in `HParams.parse` syntax, applied last.
+        **overrides: Values applied before `flag_value`.
+
+    Raises:
+        ValueError: If a name is unknown or a value is malformed or mistyped.
+    """
+    hparams = HParams(**_DEFAULTS)
+    hparams.override_from_dict(overrides)
+    if flag_value is not None:
+        hparams.parse(flag_value)
+    return hparams
