@@ -1,0 +1,171 @@
+"""Tests for corpus.py. Never touches the network: downloads are faked."""
+
+import errno
+import os
+import pathlib
+
+import pytest
+from pydoc_data import topics as pydoc_topics
+
+from vaeseq import testing
+from vaeseq.examples.text import corpus
+
+DATA_DIR = pathlib.Path(
+    os.environ.get("VAESEQ_DATA_DIR")
+    or pathlib.Path(os.path.abspath(__file__)).parents[3] / ".." / "shared"
+    / "data")
+SHAKESPEARE_BYTES = 1_115_394
+
+
+@pytest.fixture(name="cache_dir")
+def fixture_cache_dir(tmp_path, monkeypatch):
+    """An empty cache directory and no data directory."""
+    cache_dir = tmp_path / "cache"
+    monkeypatch.setenv("VAESEQ_CACHE_DIR", str(cache_dir))
+    monkeypatch.delenv("VAESEQ_DATA_DIR", raising=False)
+    return cache_dir
+
+
+@pytest.fixture(name="shakespeare_bytes")
+def fixture_shakespeare_bytes():
+    path = DATA_DIR / "tinyshakespeare.txt"
+    if not path.is_file():
+        pytest.skip(f"test data not found: {path}")
+    return path.read_bytes()
+
+
+def no_fetch(url):
+    raise AssertionError(f"unexpected download of {url}")
+
+
+def test_tinyshakespeare_from_data_dir(
+        cache_dir, shakespeare_bytes, monkeypatch):
+    monkeypatch.setenv("VAESEQ_DATA_DIR", str(DATA_DIR))
+    path = corpus.resolve_corpus("tinyshakespeare", fetch=no_fetch)
+    assert path == os.path.join(str(DATA_DIR), "tinyshakespeare.txt")
+    text = corpus.read_corpus(path)
+    assert len(text) == len(shakespeare_bytes) == SHAKESPEARE_BYTES
+    assert text.startswith("First Citizen:\n")
+    assert not cache_dir.exists()
+
+
+def test_tinyshakespeare_data_dir_copy_is_verified(
+        cache_dir, tmp_path, monkeypatch):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    (data_dir / "tinyshakespeare.txt").write_text("To be or not to be\n")
+    monkeypatch.setenv("VAESEQ_DATA_DIR", str(data_dir))
+    with pytest.raises(corpus.CorpusError, match="sha256 mismatch .*data"):
+        corpus.resolve_corpus("tinyshakespeare", fetch=no_fetch)
+
+
+def test_tinyshakespeare_downloads_once_into_cache(
+        cache_dir, shakespeare_bytes):
+    urls = []
+
+    def fetch(url):
+        urls.append(url)
+        return shakespeare_bytes
+
+    first = corpus.resolve_corpus("tinyshakespeare", fetch=fetch)
+    second = corpus.resolve_corpus("tinyshakespeare", fetch=fetch)
+    assert first == second == str(cache_dir / "tinyshakespeare.txt")
+    assert urls == [corpus.TINYSHAKESPEARE_URL]
+    assert sorted(os.listdir(cache_dir)) == ["tinyshakespeare.txt"]
+    assert pathlib.Path(first).read_bytes() == shakespeare_bytes
+
+
+def test_tinyshakespeare_download_checksum_mismatch_writes_nothing(cache_dir):
+    with pytest.raises(corpus.CorpusError, match="sha256 mismatch .*https"):
+        corpus.resolve_corpus(
+            "tinyshakespeare", fetch=lambda url: b"Tampered text\n")
+    assert not cache_dir.exists() or not os.listdir(cache_dir)
+
+
+def test_tinyshakespeare_download_failure(cache_dir):
+    def fetch(url):
+        raise OSError("network is unreachable")
+
+    with pytest.raises(corpus.CorpusError, match="Could not download .*"
+                       "network is unreachable"):
+        corpus.resolve_corpus("tinyshakespeare", fetch=fetch)
+
+
+def test_tinyshakespeare_cached_copy_is_verified(cache_dir):
+    cache_dir.mkdir()
+    (cache_dir / "tinyshakespeare.txt").write_text("Truncated")
+    with pytest.raises(corpus.CorpusError, match="sha256 mismatch .*cache"):
+        corpus.resolve_corpus("tinyshakespeare", fetch=no_fetch)
+
+
+def test_pydocs_is_offline_and_written_once(cache_dir):
+    path = corpus.resolve_corpus("pydocs")
+    assert path == str(cache_dir / "pydocs.txt")
+    text = corpus.read_corpus(path)
+    assert len(text) > 100_000
+    topics = pydoc_topics.topics
+    assert text.startswith(topics[min(topics)])
+    assert text.endswith(topics[max(topics)])
+    pathlib.Path(path).write_text("edited")
+    assert corpus.resolve_corpus("pydocs") == path
+    assert corpus.read_corpus(path) == "edited"
+
+
+def test_other_names_are_paths(cache_dir):
+    assert corpus.resolve_corpus("poems/shakespeare") == "poems/shakespeare"
+    assert corpus.resolve_corpus("./pydocs") == "./pydocs"
+    assert not cache_dir.exists()
+
+
+def test_read_corpus_utf8(tmp_path):
+    path = tmp_path / "quote.txt"
+    path.write_bytes("\u201cIt is a truth\u201d\n".encode("utf-8"))
+    assert corpus.read_corpus(str(path)) == "\u201cIt is a truth\u201d\n"
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "not found"),
+    (b"", "empty"),
+    (b"text\0with a NUL", "binary or not UTF-8"),
+    (b"Latin-1 caf\xe9", "binary or not UTF-8"),
+])
+def test_read_corpus_bad_file(tmp_path, content, message):
+    path = tmp_path / "corpus.txt"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(corpus.CorpusError, match=message) as info:
+        corpus.read_corpus(str(path))
+    assert str(path) in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_read_corpus_directory(tmp_path):
+    with pytest.raises(corpus.CorpusError, match="is a directory") as info:
+        corpus.read_corpus(str(tmp_path))
+    assert str(tmp_path) in str(info.value)
+
+
+def test_read_corpus_permission_denied(tmp_path, monkeypatch):
+    # Faked, so that the test also holds when run as root.
+    path = tmp_path / "secret.txt"
+    path.write_text("Hidden text")
+
+    def denying_open(file, *args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied", file)
+
+    monkeypatch.setattr(corpus, "open", denying_open, raising=False)
+    with pytest.raises(corpus.CorpusError, match="permission denied") as info:
+        corpus.read_corpus(str(path))
+    assert str(path) in str(info.value)
+
+
+def test_write_atomically_replaces_whole_file(tmp_path):
+    path = tmp_path / "sub" / "out.txt"
+    corpus.write_atomically(str(path), b"first")
+    corpus.write_atomically(str(path), b"second")
+    assert path.read_bytes() == b"second"
+    assert os.listdir(path.parent) == ["out.txt"]
+
+
+if __name__ == "__main__":
+    testing.main(__file__)

@@ -1,0 +1,127 @@
+"""Character vocabulary with hashed out-of-vocabulary buckets."""
+
+import collections
+import json
+from typing import Sequence
+
+import numpy as np
+
+from vaeseq.examples.text import corpus
+
+REPLACEMENT_CHAR = "\ufffd"
+
+
+class Vocabulary:
+    """Maps characters to integer ids and back.
+
+    Known characters get ids `0 .. len(chars) - 1` in the order given. Any
+    other character `c` gets the out-of-vocabulary (OOV) id
+    `len(chars) + ord(c) % oov_buckets`, so ids lie in `[0, size)`.
+    """
+
+    def __init__(self, chars: Sequence[str], oov_buckets: int = 1):
+        """Creates a vocabulary.
+
+        Args:
+            chars: distinct single characters; `chars[i]` gets id `i`.
+            oov_buckets: number of OOV ids, at least 1.
+        """
+        chars = tuple(chars)
+        if not chars:
+            raise ValueError("A vocabulary needs at least one character.")
+        if any(len(c) != 1 for c in chars):
+            raise ValueError(f"Not all single characters: {chars!r}")
+        if len(set(chars)) != len(chars):
+            raise ValueError(f"Repeated characters: {''.join(chars)!r}")
+        if oov_buckets < 1:
+            raise ValueError(f"oov_buckets must be >= 1, got {oov_buckets}.")
+        self._chars = chars
+        self._oov_buckets = oov_buckets
+        codepoints = np.array([ord(c) for c in chars], dtype=np.int64)
+        self._id_by_rank = np.argsort(codepoints).astype(np.int32)
+        self._sorted_codepoints = codepoints[self._id_by_rank]
+
+    @classmethod
+    def from_text(
+        cls, text: str, vocab_size: int, oov_buckets: int = 1,
+    ) -> "Vocabulary":
+        """Builds a vocabulary of the `vocab_size` most common characters.
+
+        Characters are ordered by descending count, ties by ascending code
+        point, so the result depends only on `text`. A text with fewer than
+        `vocab_size` distinct characters gives a smaller vocabulary.
+        """
+        if vocab_size < 1:
+            raise ValueError(f"vocab_size must be >= 1, got {vocab_size}.")
+        counts = collections.Counter(text)
+        ranked = sorted(counts, key=lambda c: (-counts[c], c))
+        return cls(ranked[:vocab_size], oov_buckets)
+
+    @property
+    def chars(self) -> tuple[str, ...]:
+        """The known characters, indexed by id."""
+        return self._chars
+
+    @property
+    def oov_buckets(self) -> int:
+        """The number of out-of-vocabulary ids."""
+        return self._oov_buckets
+
+    @property
+    def size(self) -> int:
+        """The number of ids: known characters plus OOV buckets."""
+        return len(self._chars) + self._oov_buckets
+
+    def encode(self, text: str) -> np.ndarray:
+        """Maps `text` to an int32 array of ids, shape `[len(text)]`."""
+        codepoints = np.frombuffer(
+            text.encode("utf-32-le"), dtype="<u4").astype(np.int64)
+        rank = np.searchsorted(self._sorted_codepoints, codepoints)
+        rank = np.minimum(rank, len(self._chars) - 1)
+        known = self._sorted_codepoints[rank] == codepoints
+        oov = len(self._chars) + codepoints % self._oov_buckets
+        return np.where(known, self._id_by_rank[rank], oov).astype(np.int32)
+
+    def decode(self, ids: Sequence[int] | np.ndarray) -> str:
+        """Maps ids, shape `[N]`, to text; OOV ids become `REPLACEMENT_CHAR`.
+
+        Raises:
+            ValueError: an id is outside `[0, size)`.
+        """
+        ids = np.asarray(ids, dtype=np.int64)
+        if ids.ndim != 1:
+            raise ValueError(f"ids must be 1-D, got shape {ids.shape}.")
+        if ids.size and (ids.min() < 0 or ids.max() >= self.size):
+            raise ValueError(
+                f"ids must lie in [0, {self.size}), got "
+                f"[{ids.min()}, {ids.max()}].")
+        table = self._chars + (REPLACEMENT_CHAR,)
+        known_count = len(self._chars)
+        return "".join(table[min(i, known_count)] for i in ids.tolist())
+
+    def save(self, path: str) -> None:
+        """Writes the vocabulary to `path` as JSON, atomically."""
+        config = {"chars": "".join(self._chars),
+                  "oov_buckets": self._oov_buckets}
+        corpus.write_atomically(
+            path, json.dumps(config, indent=2).encode("utf-8"))
+
+    @classmethod
+    def load(cls, path: str) -> "Vocabulary":
+        """Reads a vocabulary written by `save`."""
+        with open(path, encoding="utf-8") as f:
+            config = json.load(f)
+        return cls(config["chars"], config["oov_buckets"])
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Vocabulary):
+            return NotImplemented
+        return (self._chars == other._chars
+                and self._oov_buckets == other._oov_buckets)
+
+    def __hash__(self) -> int:
+        return hash((self._chars, self._oov_buckets))
+
+    def __repr__(self) -> str:
+        return (f"Vocabulary(chars={''.join(self._chars)!r}, "
+                f"oov_buckets={self._oov_buckets})")

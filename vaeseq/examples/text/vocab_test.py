@@ -1,0 +1,121 @@
+"""Tests for vocab.py."""
+
+import json
+import os
+import pathlib
+
+import numpy as np
+import pytest
+
+from vaeseq import testing
+from vaeseq.examples.text import corpus
+from vaeseq.examples.text import vocab
+
+DATA_DIR = pathlib.Path(
+    os.environ.get("VAESEQ_DATA_DIR")
+    or pathlib.Path(os.path.abspath(__file__)).parents[3] / ".." / "shared"
+    / "data")
+
+
+def read_data(filename):
+    path = DATA_DIR / filename
+    if not path.is_file():
+        pytest.skip(f"test data not found: {path}")
+    return corpus.read_corpus(str(path))
+
+
+def test_most_common_first_ties_by_code_point():
+    # Counts: c=3, a=2, b=2, d=1, e=1.
+    vocabulary = vocab.Vocabulary.from_text("bacdcacbe", vocab_size=4,
+                                            oov_buckets=2)
+    assert vocabulary.chars == ("c", "a", "b", "d")
+    assert vocabulary.size == 6
+    # ord("e") = 101 goes to OOV bucket 101 % 2 = 1.
+    np.testing.assert_array_equal(vocabulary.encode("abcde"),
+                                  [1, 2, 0, 3, 4 + 1])
+
+
+def test_fewer_distinct_chars_than_vocab_size():
+    vocabulary = vocab.Vocabulary.from_text("xyzzy", vocab_size=50,
+                                            oov_buckets=3)
+    assert vocabulary.chars == ("y", "z", "x")
+    assert vocabulary.size == 6
+
+
+def test_oov_buckets():
+    vocabulary = vocab.Vocabulary(["a", "b"], oov_buckets=3)
+    ids = vocabulary.encode("a\u00e9b\u201c")
+    # ord("\u00e9") = 233 = 3 * 77 + 2; ord("\u201c") = 8220 = 3 * 2740.
+    np.testing.assert_array_equal(ids, [0, 2 + 2, 1, 2 + 0])
+    assert ids.dtype == np.int32
+    assert vocabulary.decode(ids) == "a\ufffdb\ufffd"
+
+
+def test_austen_quotes_are_oov_in_shakespeare_vocab():
+    shakespeare = read_data("tinyshakespeare.txt")
+    austen = read_data("pride_and_prejudice.txt")
+    vocabulary = vocab.Vocabulary.from_text(shakespeare, vocab_size=100)
+    assert len(vocabulary.chars) == 65
+    assert vocabulary.size == 66
+    assert vocabulary.chars[:3] == (" ", "e", "t")
+    for quote in "\u201c\u201d\u2018\u2019":
+        assert quote in austen
+        assert vocabulary.encode(quote).tolist() == [65]
+    ids = vocabulary.encode(austen)
+    assert ids.shape == (len(austen),)
+    known = np.array([c in vocabulary.chars for c in austen])
+    assert known.mean() > 0.99
+    assert (ids[known] < 65).all()
+    assert (ids[~known] == 65).all()
+
+
+def test_encode_decode_round_trip():
+    text = "Now is the winter of our discontent\n"
+    vocabulary = vocab.Vocabulary.from_text(text, vocab_size=100)
+    ids = vocabulary.encode(text)
+    assert ids.shape == (len(text),)
+    assert vocabulary.decode(ids) == text
+    assert vocabulary.decode(ids.tolist()) == text
+    assert vocabulary.encode("").shape == (0,)
+    assert vocabulary.decode([]) == ""
+
+
+def test_decode_rejects_ids_out_of_range():
+    vocabulary = vocab.Vocabulary(["a"], oov_buckets=1)
+    with pytest.raises(ValueError, match=r"\[0, 2\)"):
+        vocabulary.decode([0, 2])
+    with pytest.raises(ValueError, match=r"\[0, 2\)"):
+        vocabulary.decode([-1])
+
+
+def test_save_load(tmp_path):
+    vocabulary = vocab.Vocabulary.from_text("\u201cHa!\u201d \"ha\"\n",
+                                            vocab_size=5, oov_buckets=4)
+    path = str(tmp_path / "vocab.json")
+    vocabulary.save(path)
+    loaded = vocab.Vocabulary.load(path)
+    assert loaded == vocabulary
+    assert loaded.chars == vocabulary.chars
+    with open(path, encoding="utf-8") as f:
+        assert json.load(f)["oov_buckets"] == 4
+    assert os.listdir(tmp_path) == ["vocab.json"]
+
+
+def test_equality():
+    vocabulary = vocab.Vocabulary(["a", "b"], oov_buckets=2)
+    assert vocabulary == vocab.Vocabulary("ab", oov_buckets=2)
+    assert vocabulary != vocab.Vocabulary("ba", oov_buckets=2)
+    assert vocabulary != vocab.Vocabulary("ab", oov_buckets=3)
+    assert vocabulary != "ab"
+
+
+@pytest.mark.parametrize("chars, oov_buckets", [
+    ("", 1), ("aa", 1), (["ab"], 1), ("ab", 0),
+])
+def test_invalid_vocabulary(chars, oov_buckets):
+    with pytest.raises(ValueError):
+        vocab.Vocabulary(chars, oov_buckets)
+
+
+if __name__ == "__main__":
+    testing.main(__file__)
