@@ -1,0 +1,156 @@
+"""Agents supply the per-step context that the models condition on.
+
+An `Agent` is a small recurrent thing: before step t it emits a context c_t
+from its state, and after x_t is observed it updates its state. For static
+data the contexts can be computed up front; for an environment the agent's
+input to the environment (an action) is interleaved with observations.
+"""
+
+import abc
+
+import sonnet as snt
+import tensorflow as tf
+
+from vaeseq import util
+
+
+class Agent(snt.Module, abc.ABC):
+    """Receives observations and supplies contexts."""
+
+    @property
+    @abc.abstractmethod
+    def context_size(self):
+        """Shape of one context, without the batch dimension."""
+
+    @property
+    def context_dtype(self) -> tf.DType:
+        return tf.float32
+
+    @property
+    @abc.abstractmethod
+    def state_size(self):
+        """Nest of shapes of the agent's state, without the batch dimension."""
+
+    @property
+    def state_dtype(self):
+        return tf.nest.map_structure(lambda _: tf.float32, self.state_size)
+
+    @abc.abstractmethod
+    def initial_state(self, batch_size):
+        """The state before any observation: a nest of `[B, ...]`."""
+
+    @abc.abstractmethod
+    def observe(self, agent_input, observation, state):
+        """Updates the state with x_t (`[B, ...]`); returns the new state."""
+
+    @abc.abstractmethod
+    def context(self, agent_input, state):
+        """The context c_t `[B, ...]` for the next step."""
+
+    def env_input(self, agent_input, state):
+        """What the agent feeds an `Environment` (an action); the context by default."""
+        return self.context(agent_input, state)
+
+    def contexts_for_observations(self, agent_inputs, observations):
+        """Contexts `[B, T, ...]` for known observations `[B, T, ...]`.
+
+        The generic implementation unrolls `context` and `observe` step by
+        step; agents whose contexts are a function of earlier observations
+        override it to compute all steps at once.
+        """
+        state = self.initial_state(tf.shape(observations)[0])
+        inputs = tf.nest.map_structure(util.swap_batch_time, agent_inputs)
+        steps = util.swap_batch_time(observations)
+        contexts = []
+        for t in range(observations.shape[1]):
+            agent_input = tf.nest.map_structure(lambda x, t=t: x[t], inputs)
+            contexts.append(self.context(agent_input, state))
+            state = self.observe(agent_input, steps[t], state)
+        return tf.stack(contexts, axis=1)
+
+
+class Environment(snt.RNNCore, abc.ABC):
+    """`(env_input, state) -> (observation, state)`: a world the agent acts in."""
+
+    @property
+    @abc.abstractmethod
+    def output_size(self):
+        """Shape of one observation, without the batch dimension."""
+
+    @property
+    def output_dtype(self) -> tf.DType:
+        return tf.float32
+
+
+class EncodeObsAgent(Agent):
+    """The context at step t is the encoding of x_{t-1} (zeros at t = 0).
+
+    Args:
+      obs_encoder: a Sonnet module mapping observations `[N, ...]` to `[N, D]`
+        with an integer `output_size` property (D).
+    """
+
+    def __init__(self, obs_encoder: snt.Module, name: str | None = None):
+        super().__init__(name=name)
+        self._obs_encoder = obs_encoder
+
+    @property
+    def context_size(self):
+        return tf.TensorShape([self._obs_encoder.output_size])
+
+    @property
+    def state_size(self):
+        return tf.TensorShape([self._obs_encoder.output_size])
+
+    def initial_state(self, batch_size):
+        return tf.zeros([batch_size, self._obs_encoder.output_size])
+
+    def observe(self, agent_input, observation, state):
+        del agent_input, state  # The state is just the latest observation.
+        return self._obs_encoder(observation)
+
+    def context(self, agent_input, state):
+        del agent_input
+        return state
+
+    def contexts_for_observations(self, agent_inputs, observations):
+        """Encodes every x_t at once and shifts right by one step."""
+        del agent_inputs
+        encoded = util.apply_over_time(self._obs_encoder, observations)  # [B, T, D]
+        return tf.pad(encoded[:, :-1], [[0, 0], [1, 0], [0, 0]])
+
+
+def null_inputs(batch_size: int, sequence_size: int, dtype=tf.float32) -> tf.Tensor:
+    """Agent inputs for agents that need none: `[B, T, 0]`."""
+    return tf.zeros([batch_size, sequence_size, 0], dtype=dtype)
+
+
+def contexts_for_static_observations(observations, agent: Agent, agent_inputs):
+    """Contexts `[B, T, ...]` the agent would give while observing `[B, T, ...]`."""
+    return agent.contexts_for_observations(agent_inputs, observations)
+
+
+def contexts_and_observations_from_environment(env: Environment, agent: Agent, agent_inputs,
+                                               initial_env_state=None):
+    """Lets `agent` act in `env` for T steps.
+
+    Args:
+      env: the environment.
+      agent: the agent; its `env_input` is fed to the environment.
+      agent_inputs: `[B, T, ...]`.
+      initial_env_state: the environment's state; `env.initial_state(B)` by default.
+    Returns:
+      (contexts `[B, T, ...]`, observations `[B, T, ...]`).
+    """
+    batch_size = tf.shape(tf.nest.flatten(agent_inputs)[0])[0]
+    env_state = env.initial_state(batch_size) if initial_env_state is None else initial_env_state
+    agent_state = agent.initial_state(batch_size)
+    inputs = tf.nest.map_structure(util.swap_batch_time, agent_inputs)
+    contexts, observations = [], []
+    for t in range(tf.nest.flatten(agent_inputs)[0].shape[1]):
+        agent_input = tf.nest.map_structure(lambda x, t=t: x[t], inputs)
+        contexts.append(agent.context(agent_input, agent_state))
+        observation, env_state = env(agent.env_input(agent_input, agent_state), env_state)
+        observations.append(observation)
+        agent_state = agent.observe(agent_input, observation, agent_state)
+    return tf.stack(contexts, axis=1), tf.stack(observations, axis=1)

@@ -1,0 +1,124 @@
+"""LSTM cores that run step by step (generation) or over a whole sequence.
+
+Training knows every input in advance, so `unroll` computes the input
+projection of all steps with one matmul and only the recurrent matmul stays
+in the time loop. The step-wise `__call__` used by generation shares the same
+variables, so both paths compute the same function.
+"""
+
+import collections
+from typing import Sequence
+
+import sonnet as snt
+import tensorflow as tf
+
+LSTMState = collections.namedtuple("LSTMState", ["hidden", "cell"])
+
+
+class LSTM(snt.RNNCore):
+    """A single LSTM layer: gates = x W_x + h W_h + b, in order (i, f, g, o)."""
+
+    def __init__(self, hidden_size: int, forget_bias: float = 1.0, name: str | None = None):
+        super().__init__(name=name)
+        self._hidden_size = hidden_size
+        self._forget_bias = forget_bias
+
+    @property
+    def hidden_size(self) -> int:
+        return self._hidden_size
+
+    @property
+    def state_size(self) -> LSTMState:
+        return LSTMState(tf.TensorShape([self._hidden_size]), tf.TensorShape([self._hidden_size]))
+
+    def initial_state(self, batch_size) -> LSTMState:
+        zeros = tf.zeros([batch_size, self._hidden_size])
+        return LSTMState(zeros, zeros)
+
+    @snt.once
+    def _initialize(self, input_size: int):
+        h = self._hidden_size
+        self.w_x = tf.Variable(
+            snt.initializers.TruncatedNormal(stddev=input_size ** -0.5)([input_size, 4 * h], tf.float32),
+            name="w_x")
+        self.w_h = tf.Variable(snt.initializers.Orthogonal()([h, 4 * h], tf.float32), name="w_h")
+        self.b = tf.Variable(tf.zeros([4 * h]), name="b")
+
+    def input_projection(self, inputs: tf.Tensor) -> tf.Tensor:
+        """`[..., D]` -> `[..., 4H]`: the part of the gates that ignores state."""
+        self._initialize(inputs.shape[-1])
+        return tf.tensordot(inputs, self.w_x, axes=1) + self.b
+
+    def step(self, projected: tf.Tensor, state: LSTMState):
+        """One step from a projected input `[B, 4H]`; returns (`[B, H]`, state)."""
+        gates = projected + tf.matmul(state.hidden, self.w_h)
+        i, f, g, o = tf.split(gates, 4, axis=-1)
+        cell = tf.sigmoid(f + self._forget_bias) * state.cell + tf.sigmoid(i) * tf.tanh(g)
+        hidden = tf.sigmoid(o) * tf.tanh(cell)
+        return hidden, LSTMState(hidden, cell)
+
+    def __call__(self, inputs: tf.Tensor, prev_state: LSTMState):
+        """`[B, D]`, state -> (`[B, H]`, state)."""
+        return self.step(self.input_projection(inputs), prev_state)
+
+    def unroll(self, inputs: tf.Tensor, initial_state: LSTMState):
+        """Runs over a whole sequence `[B, T, D]` -> (`[B, T, H]`, final state)."""
+        projected = tf.transpose(self.input_projection(inputs), [1, 0, 2])  # [T, B, 4H]
+
+        def body(carry, proj_t):
+            _, state = carry
+            return self.step(proj_t, state)
+
+        batch_size = tf.shape(inputs)[0]
+        init = (tf.zeros([batch_size, self._hidden_size]), initial_state)
+        hidden, states = tf.scan(body, projected, initializer=init)
+        final = tf.nest.map_structure(lambda s: s[-1], states)
+        return tf.transpose(hidden, [1, 0, 2]), final
+
+
+class StackedLSTM(snt.RNNCore):
+    """LSTM layers applied in sequence; the output is the top layer's hidden state."""
+
+    def __init__(self, hidden_sizes: Sequence[int], name: str | None = None):
+        super().__init__(name=name)
+        if not hidden_sizes:
+            raise ValueError("rnn_hidden_sizes must name at least one layer")
+        self._layers = [LSTM(size, name=f"lstm_{i}") for i, size in enumerate(hidden_sizes)]
+
+    @property
+    def output_size(self) -> int:
+        return self._layers[-1].hidden_size
+
+    @property
+    def state_size(self):
+        return tuple(layer.state_size for layer in self._layers)
+
+    def initial_state(self, batch_size):
+        return tuple(layer.initial_state(batch_size) for layer in self._layers)
+
+    def __call__(self, inputs: tf.Tensor, prev_state):
+        """`[B, D]`, state -> (`[B, H_top]`, state)."""
+        states = []
+        for layer, state in zip(self._layers, prev_state):
+            inputs, state = layer(inputs, state)
+            states.append(state)
+        return inputs, tuple(states)
+
+    def unroll(self, inputs: tf.Tensor, initial_state=None, reverse: bool = False):
+        """Runs over `[B, T, D]` -> (`[B, T, H_top]`, final state).
+
+        Layer by layer, so each layer's input projection is one matmul over
+        all steps. With `reverse`, time runs from the last step to the first
+        (outputs stay aligned with the inputs' steps).
+        """
+        if initial_state is None:
+            initial_state = self.initial_state(tf.shape(inputs)[0])
+        if reverse:
+            inputs = tf.reverse(inputs, axis=[1])
+        states = []
+        for layer, state in zip(self._layers, initial_state):
+            inputs, state = layer.unroll(inputs, state)
+            states.append(state)
+        if reverse:
+            inputs = tf.reverse(inputs, axis=[1])
+        return inputs, tuple(states)

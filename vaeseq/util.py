@@ -1,0 +1,123 @@
+"""Small helpers shared by the models: MLP and RNN factories, shape plumbing.
+
+Conventions: public tensors are batch-major `[B, T, ...]`; a "flat" tensor
+merges the batch and time axes into one `[B * T, ...]` so that per-step
+modules (MLPs, decoders) run once over the whole sequence.
+"""
+
+from typing import Callable, Sequence
+
+import sonnet as snt
+import tensorflow as tf
+
+from vaeseq import lstm
+
+ACTIVATIONS = {
+    "relu": tf.nn.relu,
+    "elu": tf.nn.elu,
+    "tanh": tf.tanh,
+    "sigmoid": tf.sigmoid,
+    "softplus": tf.nn.softplus,
+    "swish": tf.nn.silu,
+    "gelu": tf.nn.gelu,
+}
+
+POSITIVE_PROJECTIONS = {
+    "softplus": tf.nn.softplus,
+    "exp": tf.exp,
+}
+
+
+def _lookup(table: dict, name: str, hparam: str):
+    if name not in table:
+        raise ValueError(f"unknown {hparam} {name!r}; valid: {', '.join(sorted(table))}")
+    return table[name]
+
+
+def activation(hparams) -> Callable[[tf.Tensor], tf.Tensor]:
+    """The nonlinearity named by `hparams.activation`."""
+    return _lookup(ACTIVATIONS, hparams.activation, "activation")
+
+
+def positive_projection(hparams) -> Callable[[tf.Tensor], tf.Tensor]:
+    """Maps reals to (eps, inf): `hparams.positive_projection` plus `positive_eps`."""
+    project = _lookup(POSITIVE_PROJECTIONS, hparams.positive_projection, "positive_projection")
+    eps = hparams.positive_eps
+    return lambda x: project(x) + eps
+
+
+def make_mlp(hparams, layers: Sequence[int], activate_final: bool = True,
+             name: str | None = None) -> snt.Module:
+    """A stack of `snt.Linear` layers with `hparams.activation` between them.
+
+    With no layers this is the identity, so `obs_decoder_fc_hidden_layers=[]`
+    means "project straight to the distribution's parameters".
+    """
+    act = activation(hparams)
+    modules = []
+    for i, size in enumerate(layers):
+        modules.append(snt.Linear(size, name=f"linear_{i}"))
+        if activate_final or i + 1 < len(layers):
+            modules.append(act)
+    return snt.Sequential(modules, name=name)
+
+
+def make_rnn(hparams, name: str | None = None) -> lstm.StackedLSTM:
+    """The deterministic recurrent core: LSTM layers of `rnn_hidden_sizes`."""
+    return lstm.StackedLSTM(hparams.rnn_hidden_sizes, name=name)
+
+
+def concat_features(inputs: Sequence[tf.Tensor], batch_dims: int = 1) -> tf.Tensor:
+    """Flattens each `[*batch, ...]` input to `[*batch, D_i]` and concatenates.
+
+    Args:
+      inputs: tensors sharing their first `batch_dims` dimensions.
+      batch_dims: how many leading dimensions to keep.
+    Returns:
+      `[*batch, sum_i D_i]` float32.
+    """
+    flat = []
+    for x in inputs:
+        x = tf.convert_to_tensor(x)
+        if x.dtype != tf.float32:
+            x = tf.cast(x, tf.float32)
+        batch_shape = tf.shape(x)[:batch_dims]
+        size = x.shape[batch_dims:].num_elements()
+        flat.append(tf.reshape(x, tf.concat([batch_shape, [size]], 0)))
+    return flat[0] if len(flat) == 1 else tf.concat(flat, axis=-1)
+
+
+def merge_batch_time(x: tf.Tensor) -> tf.Tensor:
+    """`[B, T, ...]` -> `[B * T, ...]`."""
+    shape = tf.shape(x)
+    return tf.reshape(x, tf.concat([[shape[0] * shape[1]], shape[2:]], 0))
+
+
+def split_batch_time(x: tf.Tensor, batch_size) -> tf.Tensor:
+    """`[B * T, ...]` -> `[B, T, ...]` (inverse of `merge_batch_time`)."""
+    shape = tf.shape(x)
+    return tf.reshape(x, tf.concat([[batch_size, -1], shape[1:]], 0))
+
+
+def apply_over_time(fn: Callable, *inputs: tf.Tensor):
+    """Runs a per-step `fn` over all steps of `[B, T, ...]` inputs at once.
+
+    Returns `fn`'s output nest with every tensor reshaped back to `[B, T, ...]`.
+    """
+    batch_size = tf.shape(inputs[0])[0]
+    outputs = fn(*[merge_batch_time(x) for x in inputs])
+    return tf.nest.map_structure(lambda y: split_batch_time(y, batch_size), outputs)
+
+
+def swap_batch_time(x: tf.Tensor) -> tf.Tensor:
+    """Swaps the first two axes: `[T, B, ...]` <-> `[B, T, ...]`."""
+    perm = [1, 0] + list(range(2, x.shape.rank))
+    return tf.transpose(x, perm)
+
+
+def tile_batch(nest, multiples: int):
+    """Repeats every `[B, ...]` tensor in `nest` to `[multiples * B, ...]`.
+
+    Copies are sample-major: row `k * B + b` is a copy of row `b`.
+    """
+    return tf.nest.map_structure(lambda x: tf.concat([x] * multiples, axis=0), nest)

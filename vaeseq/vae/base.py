@@ -1,0 +1,282 @@
+"""VAEBase, the interface shared by the sequence models, and its RNN cores.
+
+A model factorises p(x_{1:T}, z_{1:T} | c_{1:T}) into a latent prior
+(`latent_prior_distcore`, a `DistCore` over the per-step latent given the
+context) and an emission (`observed_distcore`, a `DistCore` over x_t given
+the context and the latent). Training uses a whole-sequence posterior
+q(z_{1:T} | x_{1:T}, c_{1:T}) that each model defines in `_sample_posterior`.
+
+Randomness: every sampling method takes an optional stateless `seed`
+(`[2]` int32, as in `tf.random.stateless_*`); `None` draws a fresh one from
+the global generator, so `tf.random.set_seed` still gives repeatable runs.
+"""
+
+import abc
+import collections
+import math
+from typing import NamedTuple
+
+import sonnet as snt
+import tensorflow as tf
+import tensorflow_probability as tfp
+
+from vaeseq import agent as agent_mod
+from vaeseq import dist_module
+from vaeseq import util
+
+tfd = tfp.distributions
+
+
+class PosteriorSample(NamedTuple):
+    """One draw z ~ q(z_{1:T} | x, c) with the per-step terms of the bound.
+
+    Attributes:
+      latents: `[B, T, Z]`.
+      log_q: `[B, T]`, log q(z_t | z_{<t}, x, c) at the draw.
+      log_prior: `[B, T]`, log p(z_t | z_{<t}, c) at the draw.
+      kl: `[B, T]`, analytic KL(q(z_t | ...) || p(z_t | ...)) given z_{<t}.
+    """
+    latents: tf.Tensor
+    log_q: tf.Tensor
+    log_prior: tf.Tensor
+    kl: tf.Tensor
+
+
+class VAEBase(snt.Module, abc.ABC):
+    """A latent-variable sequence model with an agent, an encoder and a decoder.
+
+    Args:
+      hparams: an `HParams` (see `vaeseq.hparams`).
+      agent: the `Agent` supplying contexts.
+      obs_encoder: a Sonnet module, observation `[N, ...]` -> `[N, D]`.
+      obs_decoder: a `DistModule`, features `[N, F]` -> p(x_t).
+      name: the module name.
+    """
+
+    def __init__(self, hparams, agent: agent_mod.Agent, obs_encoder: snt.Module,
+                 obs_decoder: dist_module.DistModule, name: str | None = None):
+        super().__init__(name=name)
+        self._hparams = hparams
+        self._agent = agent
+        self._obs_encoder = obs_encoder
+        self._obs_decoder = obs_decoder
+
+    @property
+    def agent(self) -> agent_mod.Agent:
+        return self._agent
+
+    @property
+    def obs_encoder(self) -> snt.Module:
+        return self._obs_encoder
+
+    @property
+    def obs_decoder(self) -> dist_module.DistModule:
+        return self._obs_decoder
+
+    @property
+    @abc.abstractmethod
+    def latent_size(self) -> int:
+        """Z, the size of one step's latent vector."""
+
+    @property
+    @abc.abstractmethod
+    def latent_prior_distcore(self) -> dist_module.DistCore:
+        """p(latent_t | history): input the context `[B, C]`, event `[B, Z]`."""
+
+    @property
+    @abc.abstractmethod
+    def observed_distcore(self) -> dist_module.DistCore:
+        """p(x_t | history, latent_t): input (context, latent), event one observation."""
+
+    @property
+    def gen_core(self) -> "GenCore":
+        return GenCore(self)
+
+    @property
+    def eval_core(self) -> "EvalCore":
+        return EvalCore(self)
+
+    @abc.abstractmethod
+    def _sample_posterior(self, contexts: tf.Tensor, observed: tf.Tensor,
+                          seed: tf.Tensor) -> PosteriorSample:
+        """Draws latents from q(z_{1:T} | x_{1:T}, c_{1:T}) with a stateless seed."""
+
+    @abc.abstractmethod
+    def _emission_features(self, contexts: tf.Tensor, latents: tf.Tensor) -> tf.Tensor:
+        """The decoder's input for every step, `[B, T, F]`."""
+
+    def infer_latents(self, contexts: tf.Tensor, observed: tf.Tensor, seed=None):
+        """Samples the posterior over latents.
+
+        Args:
+          contexts: `[B, T, C]`.
+          observed: `[B, T, *event]`.
+          seed: optional stateless seed `[2]`.
+        Returns:
+          (latents `[B, T, Z]`, divergences `[B, T]`): the per-step KL from
+          the prior, analytic or (with `use_monte_carlo_kl`) log q - log p at
+          the sample.
+        """
+        self._obs_decoder.check_events(observed)
+        post = self._sample_posterior(contexts, observed, tfp.random.sanitize_seed(seed))
+        if self._hparams.use_monte_carlo_kl:
+            return post.latents, post.log_q - post.log_prior
+        return post.latents, post.kl
+
+    def log_prob_observed(self, contexts: tf.Tensor, latents: tf.Tensor,
+                          observed: tf.Tensor) -> tf.Tensor:
+        """log p(x_t | latents, contexts) for every step: `[B, T]`."""
+        self._obs_decoder.check_events(observed)
+        features = self._emission_features(contexts, latents)
+        params = self._obs_decoder(util.merge_batch_time(features))
+        log_probs = self._obs_decoder.dist(params).log_prob(util.merge_batch_time(observed))
+        return tf.reshape(log_probs, tf.shape(features)[:2])
+
+    def iw_log_prob(self, contexts: tf.Tensor, observed: tf.Tensor,
+                    num_samples: int | None = None, seed=None) -> tf.Tensor:
+        """Importance-weighted lower bound on log p(x_{1:T} | c_{1:T}), `[B]`.
+
+        log (1/K) sum_k p(x, z^k) / q(z^k | x) with K posterior draws; K = 1
+        is a one-sample ELBO and the bound tightens as K grows.
+
+        Args:
+          contexts: `[B, T, C]`.
+          observed: `[B, T, *event]`.
+          num_samples: K; `hparams.log_prob_samples` by default.
+          seed: optional stateless seed `[2]`.
+        """
+        k = num_samples or self._hparams.log_prob_samples
+        if k < 1:
+            raise ValueError(f"num_samples must be >= 1, got {k}")
+        self._obs_decoder.check_events(observed)
+        batch_size = tf.shape(observed)[0]
+        contexts_k, observed_k = util.tile_batch((contexts, observed), k)
+        post = self._sample_posterior(contexts_k, observed_k, tfp.random.sanitize_seed(seed))
+        log_p = self.log_prob_observed(contexts_k, post.latents, observed_k)
+        log_weights = tf.reduce_sum(log_p + post.log_prior - post.log_q, axis=1)  # [K * B]
+        log_weights = tf.reshape(log_weights, [k, batch_size])
+        return tf.reduce_logsumexp(log_weights, axis=0) - math.log(k)
+
+
+class EmissionCore(dist_module.DistCore):
+    """p(x_t | latent_t) through the observation decoder; input (context, latent).
+
+    This core is stateless and decodes the latent alone; subclasses add
+    recurrent state between the latent and the decoder.
+    """
+
+    def __init__(self, obs_decoder: dist_module.DistModule, name: str | None = None):
+        super().__init__(name=name)
+        self._obs_decoder = obs_decoder
+
+    @property
+    def event_size(self):
+        return self._obs_decoder.event_size
+
+    @property
+    def event_dtype(self):
+        return self._obs_decoder.event_dtype
+
+    @property
+    def state_size(self):
+        return ()
+
+    def initial_state(self, batch_size):
+        del batch_size
+        return ()
+
+    def __call__(self, inputs, state):
+        """Returns (decoder params for x_t, state)."""
+        _, latent = inputs
+        return self._obs_decoder(latent), state
+
+    def dist(self, params, name=None):
+        return self._obs_decoder.dist(params, name=name)
+
+
+ModelState = collections.namedtuple("ModelState", ["agent", "latent", "observed", "seed"])
+
+
+class _ModelCore(snt.RNNCore):
+    """Shared state of the sampling and scoring cores: agent, prior, emission, seed."""
+
+    def __init__(self, vae: VAEBase, name: str | None = None):
+        super().__init__(name=name or vae.name + "_" + type(self).__name__.lower())
+        self._vae = vae
+
+    def initial_state(self, batch_size, seed=None) -> ModelState:
+        """The state before step 1; `seed` is an optional stateless seed `[2]`."""
+        return ModelState(
+            agent=self._vae.agent.initial_state(batch_size),
+            latent=self._vae.latent_prior_distcore.initial_state(batch_size),
+            observed=self._vae.observed_distcore.initial_state(batch_size),
+            seed=tfp.random.sanitize_seed(seed))
+
+    def _unroll(self, inputs, initial_state):
+        """Runs the core over batch-major `inputs`; returns batch-major outputs."""
+        outputs, final_state = snt.dynamic_unroll(
+            self, tf.nest.map_structure(util.swap_batch_time, inputs), initial_state)
+        return tf.nest.map_structure(util.swap_batch_time, outputs), final_state
+
+
+class GenCore(_ModelCore):
+    """Ancestral sampling: context -> latent ~ prior -> x ~ emission -> agent.observe."""
+
+    def __call__(self, agent_input, state: ModelState):
+        """One step: `[B, ...]` agent input -> ((x_t, latent_t), next state)."""
+        latent_seed, obs_seed, next_seed = tfp.random.split_seed(state.seed, 3)
+        context = self._vae.agent.context(agent_input, state.agent)
+        latent, latent_state = self._vae.latent_prior_distcore.samples(
+            context, state.latent, seed=latent_seed)
+        obs, obs_state = self._vae.observed_distcore.samples(
+            (context, latent), state.observed, seed=obs_seed)
+        agent_state = self._vae.agent.observe(agent_input, obs, state.agent)
+        return (obs, latent), ModelState(agent_state, latent_state, obs_state, next_seed)
+
+    def generate(self, agent_inputs, initial_state: ModelState | None = None, seed=None):
+        """Samples a batch of sequences.
+
+        Args:
+          agent_inputs: `[B, T, ...]` (see `agent.null_inputs`).
+          initial_state: where to start; `initial_state(B, seed)` by default.
+          seed: optional stateless seed `[2]`, used when no state is given.
+        Returns:
+          (observations `[B, T, *event]`, latents `[B, T, Z]`, final state); the
+          final state holds the agent's state and continues generation.
+        """
+        if initial_state is None:
+            batch_size = tf.shape(tf.nest.flatten(agent_inputs)[0])[0]
+            initial_state = self.initial_state(batch_size, seed)
+        (observations, latents), final_state = self._unroll(agent_inputs, initial_state)
+        return observations, latents, final_state
+
+
+class EvalCore(_ModelCore):
+    """Scores observations step by step, with latents drawn from the prior.
+
+    The agent observes the real x_t; the latent is sampled from the prior,
+    so for the RNN model (no stochastic latents) this is the exact
+    log-likelihood, and for the latent models a one-sample estimate of
+    p(x_t | x_{<t}) under prior sampling.
+    """
+
+    def __call__(self, inputs, state: ModelState):
+        """((agent input, x_t), state) -> (log p(x_t | ...) `[B]`, next state)."""
+        agent_input, observed = inputs
+        latent_seed, next_seed = tfp.random.split_seed(state.seed, 2)
+        context = self._vae.agent.context(agent_input, state.agent)
+        latent, latent_state = self._vae.latent_prior_distcore.samples(
+            context, state.latent, seed=latent_seed)
+        log_prob, obs_state = self._vae.observed_distcore.log_probs(
+            ((context, latent), observed), state.observed)
+        agent_state = self._vae.agent.observe(agent_input, observed, state.agent)
+        return log_prob, ModelState(agent_state, latent_state, obs_state, next_seed)
+
+    def log_probs(self, agent_inputs, observed, initial_state: ModelState | None = None,
+                  seed=None) -> tf.Tensor:
+        """log p(x_t | x_{<t}) for every step of `observed` `[B, T, ...]`: `[B, T]`."""
+        self._vae.obs_decoder.check_events(observed)
+        if initial_state is None:
+            initial_state = self.initial_state(tf.shape(observed)[0], seed)
+        log_probs, _ = self._unroll((agent_inputs, observed), initial_state)
+        return log_probs

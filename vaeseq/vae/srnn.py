@@ -1,0 +1,134 @@
+"""SRNN, the stochastic recurrent network of Fraccaro et al. (2016).
+
+Generative model, given contexts c_{1:T}:
+  d_t = RNN(c_t, d_{t-1})                       deterministic chain
+  z_t ~ p(z_t | z_{t-1}, d_t)                   prior transition
+  x_t ~ p(x_t | d_t, z_t)                       emission
+Inference runs a backward RNN a_t = RNN([enc(x_t), c_t], a_{t+1}) and the
+smoothing posterior q(z_t | z_{t-1}, a_t); with `srnn_use_res_q` its mean is
+a residual on the prior transition's mean.
+
+The per-step latent exposed by this model is [d_t, z_t] (`[H + Z]`): the
+emission reads both, and d_t is a point mass given the contexts, so it adds
+nothing to the KL.
+"""
+
+import tensorflow as tf
+import tensorflow_probability as tfp
+
+from vaeseq import dist_module
+from vaeseq import latent as latent_mod
+from vaeseq import lstm
+from vaeseq import util
+from vaeseq.vae import base
+
+tfd = tfp.distributions
+
+
+class PriorTransitionCore(dist_module.DistCore):
+    """p(d_t, z_t | d_{t-1}, z_{t-1}, c_t): input c_t, event [d_t, z_t] `[H + Z]`.
+
+    The state is (RNN state of d, z_{t-1} `[B, Z]`).
+    """
+
+    def __init__(self, d_core: lstm.StackedLSTM, transition: latent_mod.LatentDecoder,
+                 name: str | None = None):
+        super().__init__(name=name)
+        self._d_core = d_core
+        self._transition = transition
+
+    @property
+    def event_size(self):
+        return tf.TensorShape([self._d_core.output_size + self._transition.event_size[0]])
+
+    @property
+    def event_dtype(self):
+        return tf.float32
+
+    @property
+    def state_size(self):
+        return (self._d_core.state_size, self._transition.event_size)
+
+    def initial_state(self, batch_size):
+        return (self._d_core.initial_state(batch_size),
+                tf.zeros([batch_size, self._transition.event_size[0]]))
+
+    def __call__(self, context, state):
+        """Returns ((d_t, loc, scale), next d state)."""
+        d_state, z_prev = state
+        d, d_state = self._d_core(context, d_state)
+        loc, scale = self._transition(d, z_prev)
+        return (d, loc, scale), d_state
+
+    def dist(self, params, name=None):
+        d, loc, scale = params
+        return tfd.Blockwise(
+            [tfd.Independent(tfd.Deterministic(d), reinterpreted_batch_ndims=1),
+             self._transition.dist((loc, scale))],
+            name=name or "prior_transition")
+
+    def _next_state(self, state_arg, event):
+        return state_arg, event[:, self._d_core.output_size:]
+
+
+class SRNN(base.VAEBase):
+    """The SRNN model; see `VAEBase` for the arguments."""
+
+    def __init__(self, hparams, agent, obs_encoder, obs_decoder, name=None):
+        super().__init__(hparams, agent, obs_encoder, obs_decoder, name=name)
+        self._d_core = util.make_rnn(hparams, name="d_core")
+        self._a_core = util.make_rnn(hparams, name="a_core")
+        self._transition = latent_mod.LatentDecoder(hparams, name="prior_transition")
+        self._posterior = latent_mod.LatentDecoder(hparams, name="posterior")
+        self._latent_prior = PriorTransitionCore(self._d_core, self._transition,
+                                                 name="latent_prior")
+        self._emission = base.EmissionCore(obs_decoder, name="emission")
+
+    @property
+    def latent_size(self) -> int:
+        return self._d_core.output_size + self._hparams.latent_size
+
+    @property
+    def latent_prior_distcore(self):
+        return self._latent_prior
+
+    @property
+    def observed_distcore(self):
+        return self._emission
+
+    def _sample_posterior(self, contexts, observed, seed):
+        d, _ = self._d_core.unroll(contexts)  # [B, T, H]
+        encoded = util.apply_over_time(self._obs_encoder, observed)  # [B, T, E]
+        a, _ = self._a_core.unroll(util.concat_features([encoded, contexts], batch_dims=2),
+                                   reverse=True)  # [B, T, H]
+        num_steps = d.shape[1] or tf.shape(d)[1]
+        seeds = tf.convert_to_tensor(tfp.random.split_seed(seed, num_steps))  # [T, 2]
+        use_res_q = self._hparams.srnn_use_res_q
+
+        def step(carry, inputs):
+            z_prev = carry[0]
+            d_t, a_t, seed_t = inputs
+            prior_loc, prior_scale = self._transition(d_t, z_prev)
+            loc, scale = self._posterior(a_t, z_prev)
+            if use_res_q:
+                loc += prior_loc
+            prior = self._transition.dist((prior_loc, prior_scale))
+            posterior = self._posterior.dist((loc, scale))
+            z = posterior.sample(seed=seed_t)
+            return (z, posterior.log_prob(z), prior.log_prob(z),
+                    tfd.kl_divergence(posterior, prior))
+
+        batch_size = tf.shape(d)[0]
+        zeros = tf.zeros([batch_size])
+        init = (tf.zeros([batch_size, self._hparams.latent_size]), zeros, zeros, zeros)
+        z, log_q, log_prior, kl = tf.scan(
+            step, (util.swap_batch_time(d), util.swap_batch_time(a), seeds), initializer=init)
+        return base.PosteriorSample(
+            latents=tf.concat([d, util.swap_batch_time(z)], axis=-1),
+            log_q=util.swap_batch_time(log_q),
+            log_prior=util.swap_batch_time(log_prior),
+            kl=util.swap_batch_time(kl))
+
+    def _emission_features(self, contexts, latents):
+        del contexts  # The latent [d_t, z_t] is all the emission reads.
+        return latents
