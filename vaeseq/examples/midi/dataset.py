@@ -1,0 +1,261 @@
+"""Piano-roll sequences from benchmark files or MIDI files, and their batches.
+
+`load_sequences` reads whole pieces as rolls (see `pianoroll`);
+`make_dataset` cuts training windows from them and `eval_batches` pads whole
+pieces for exact per-step evaluation.
+"""
+
+import glob
+import json
+import os
+import warnings
+from typing import Sequence
+
+import numpy as np
+import scipy.io
+import tensorflow as tf
+
+from vaeseq.examples.midi import pianoroll
+from vaeseq.examples.midi import safe_pickle
+
+SPLITS = ("train", "valid", "test")
+# Steps per second when sampling MIDI files (the original VAE-Seq default).
+DEFAULT_RATE = 32.0
+MIDI_SUFFIXES = (".mid", ".midi")
+_MAT_KEYS = {"train": "traindata", "valid": "validdata", "test": "testdata"}
+_PICKLE_SUFFIXES = (".pkl", ".pickle")
+
+
+class DatasetError(ValueError):
+    """A data source that yields no usable sequences or has the wrong layout."""
+
+
+def load_sequences(
+    dataset: str,
+    split: str = "train",
+    rate: float = DEFAULT_RATE,
+) -> list[np.ndarray]:
+    """Loads the pieces of one split of a data source as piano rolls.
+
+    The source is chosen by `dataset`:
+
+    * a `.mat` file (the Boulanger-Lewandowski benchmarks as MATLAB files):
+      cell arrays `traindata`, `validdata`, `testdata` of `[T, 88]` rolls;
+    * a `.json` file: a dict with keys `train`, `valid`, `test`, each a list
+      of pieces, each a list of steps, each a list of MIDI pitches;
+    * a `.pkl`/`.pickle` file: the same layout as `.json`, pickled (Python 2
+      pickles included), read with `safe_pickle` so it cannot run code;
+    * otherwise MIDI: one file, a directory (every `*.mid`/`*.midi` below it,
+      recursively, in sorted order) or a glob pattern. MIDI sources have no
+      splits: `split` is checked but ignored. Files that cannot be parsed or
+      that have no notes on the 88 keys are skipped with a warning.
+
+    Args:
+        dataset: path or glob pattern, as above.
+        split: one of `SPLITS`.
+        rate: steps per second for MIDI sources; unused for the others, which
+            are already sampled (per quarter or eighth note).
+
+    Returns:
+        The pieces, each a float32 `[T_i, 88]` roll.
+
+    Raises:
+        ValueError: `split` is not one of `SPLITS`.
+        FileNotFoundError: `dataset` is neither an existing path nor a glob
+            pattern.
+        DatasetError: the source yields no sequences, lacks the split or holds
+            something other than piano rolls.
+        safe_pickle.UnsafePickleError: a pickle names a global that the
+            benchmark layout does not need.
+    """
+    if split not in SPLITS:
+        raise ValueError(f"unknown split {split!r}; valid splits: {', '.join(SPLITS)}")
+    suffix = os.path.splitext(dataset)[1].lower()
+    if suffix == ".mat":
+        sequences = _load_mat(dataset, split)
+    elif suffix == ".json":
+        sequences = _load_pitch_steps(dataset, split, _read_json(dataset))
+    elif suffix in _PICKLE_SUFFIXES:
+        sequences = _load_pitch_steps(
+            dataset, split, safe_pickle.load_pickle(_existing_file(dataset)))
+    else:
+        return _load_midi(dataset, rate)
+    if not sequences:
+        raise DatasetError(f"{dataset} has no sequences in split {split!r}")
+    return sequences
+
+
+def make_dataset(
+    sequences: Sequence[np.ndarray],
+    batch_size: int,
+    sequence_size: int,
+    shuffle: bool = True,
+    repeat: bool = True,
+    seed: int | None = None,
+) -> tf.data.Dataset:
+    """Batches random windows of `sequence_size` steps, one per piece visited.
+
+    Each pass visits every piece once (in random order when `shuffle`) and
+    crops a window at a uniformly random offset. Pieces shorter than
+    `sequence_size` are padded at the end with silent (all-zero) steps, so
+    every piece contributes; silence is a valid piano roll, so the padding
+    needs no mask, at the cost of teaching the model some extra endings.
+
+    Args:
+        sequences: `[T_i, 88]` rolls, e.g. from `load_sequences`.
+        batch_size: windows per batch.
+        sequence_size: steps per window.
+        shuffle: visit the pieces in a new random order on every pass.
+        repeat: cycle forever; otherwise stop after one pass, dropping the
+            final partial batch.
+        seed: makes the order and the crops repeatable; `None` for fresh
+            randomness.
+
+    Returns:
+        A dataset of float32 `[batch_size, sequence_size, 88]` batches.
+
+    Raises:
+        ValueError: `sequences` is empty or `batch_size`/`sequence_size` is
+            not positive.
+    """
+    if not sequences:
+        raise ValueError("make_dataset needs at least one sequence")
+    if batch_size < 1 or sequence_size < 1:
+        raise ValueError(
+            f"batch_size and sequence_size must be positive, got "
+            f"{batch_size} and {sequence_size}")
+    padded = [
+        np.pad(roll, [(0, max(sequence_size - len(roll), 0)), (0, 0)])
+        for roll in sequences
+    ]
+    rolls = _ragged_dataset(padded)
+    if shuffle:
+        rolls = rolls.shuffle(len(padded), seed=seed, reshuffle_each_iteration=True)
+    if repeat:
+        rolls = rolls.repeat()
+    crop_seeds = tf.data.Dataset.random(seed=seed).batch(2)
+
+    def crop(roll: tf.Tensor, crop_seed: tf.Tensor) -> tf.Tensor:
+        start = tf.random.stateless_uniform(
+            [], seed=crop_seed, maxval=tf.shape(roll)[0] - sequence_size + 1,
+            dtype=tf.int32)
+        window = roll[start:start + sequence_size]
+        return tf.ensure_shape(window, [sequence_size, pianoroll.NUM_KEYS])
+
+    return (tf.data.Dataset.zip(rolls, crop_seeds)
+            .map(crop, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+            .batch(batch_size, drop_remainder=True)
+            .prefetch(tf.data.AUTOTUNE))
+
+
+def eval_batches(sequences: Sequence[np.ndarray], batch_size: int) -> tf.data.Dataset:
+    """Batches whole pieces, in order, zero-padded to the longest in each batch.
+
+    For the benchmark metric (log-likelihood summed over every step of every
+    piece, divided by the total number of steps) sum `mask * log_prob` over
+    all batches and divide by the sum of `mask`.
+
+    Args:
+        sequences: `[T_i, 88]` rolls, e.g. from `load_sequences`.
+        batch_size: pieces per batch; the last batch may hold fewer.
+
+    Returns:
+        A dataset of `(rolls, mask)` pairs: float32 `[B, T, 88]` rolls and a
+        float32 `[B, T]` mask that is 1 on real steps and 0 on padding, where
+        `T` is the longest piece in the batch.
+
+    Raises:
+        ValueError: `sequences` is empty or `batch_size` is not positive.
+    """
+    if not sequences:
+        raise ValueError("eval_batches needs at least one sequence")
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be positive, got {batch_size}")
+
+    def with_mask(roll: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+        return roll, tf.ones(tf.shape(roll)[:1], dtype=tf.float32)
+
+    return (_ragged_dataset(sequences)
+            .map(with_mask)
+            .padded_batch(batch_size)
+            .prefetch(tf.data.AUTOTUNE))
+
+
+def _ragged_dataset(sequences: Sequence[np.ndarray]) -> tf.data.Dataset:
+    """A dataset of the float32 `[T_i, 88]` rolls `sequences`."""
+    ragged = tf.RaggedTensor.from_row_lengths(
+        np.concatenate(sequences).astype(np.float32, copy=False),
+        [len(roll) for roll in sequences])
+    return tf.data.Dataset.from_tensor_slices(ragged)
+
+
+def _existing_file(path: str) -> str:
+    """Returns `path`, raising a one-line `FileNotFoundError` if it is no file."""
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"dataset file not found: {path}")
+    return path
+
+
+def _load_mat(path: str, split: str) -> list[np.ndarray]:
+    """Reads one split of a benchmark MATLAB file."""
+    contents = scipy.io.loadmat(_existing_file(path))
+    key = _MAT_KEYS[split]
+    if key not in contents:
+        raise DatasetError(f"{path} has no {key!r} array for split {split!r}")
+    sequences = [np.asarray(roll, dtype=np.float32) for roll in contents[key].ravel()]
+    for index, roll in enumerate(sequences):
+        if roll.ndim != 2 or roll.shape[1] != pianoroll.NUM_KEYS:
+            raise DatasetError(
+                f"{path} {key}[{index}] has shape {roll.shape}, "
+                f"expected [T, {pianoroll.NUM_KEYS}]")
+    return sequences
+
+
+def _read_json(path: str) -> object:
+    """Parses a JSON file."""
+    with open(_existing_file(path), encoding="utf-8") as json_file:
+        return json.load(json_file)
+
+
+def _load_pitch_steps(path: str, split: str, contents: object) -> list[np.ndarray]:
+    """Converts one split of a `{split: [[[pitch, ...], ...], ...]}` dict to rolls."""
+    if not isinstance(contents, dict) or split not in contents:
+        raise DatasetError(f"{path} is not a dict with a {split!r} split")
+    try:
+        return [pianoroll.from_pitch_steps(steps) for steps in contents[split]]
+    except (TypeError, ValueError) as error:
+        raise DatasetError(f"{path} split {split!r}: {error}") from error
+
+
+def _load_midi(source: str, rate: float) -> list[np.ndarray]:
+    """Reads every MIDI file of `source`, skipping unusable ones with a warning."""
+    sequences = []
+    for path in _midi_paths(source):
+        try:
+            roll = pianoroll.from_midi_file(path, rate)
+        except pianoroll.MidiReadError as error:
+            warnings.warn(f"{error}; skipping it")
+            continue
+        if not roll.any():
+            warnings.warn(f"skipping MIDI file with no notes on the 88 keys: {path}")
+            continue
+        sequences.append(roll)
+    if not sequences:
+        raise DatasetError(f"no readable MIDI files in {source}")
+    return sequences
+
+
+def _midi_paths(source: str) -> list[str]:
+    """The files named by a MIDI file, a directory or a glob pattern."""
+    if os.path.isdir(source):
+        return sorted(
+            os.path.join(directory, name)
+            for directory, _, names in os.walk(source)
+            for name in names
+            if name.lower().endswith(MIDI_SUFFIXES))
+    if os.path.isfile(source):
+        return [source]
+    if any(char in source for char in "*?["):
+        return sorted(path for path in glob.glob(source, recursive=True)
+                      if os.path.isfile(path))
+    raise FileNotFoundError(f"dataset path not found: {source}")

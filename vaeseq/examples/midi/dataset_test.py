@@ -1,0 +1,256 @@
+"""Tests for dataset.py on the benchmark and MIDI files of the shared data."""
+
+import json
+import os
+import pathlib
+import shutil
+
+import numpy as np
+import pretty_midi
+import pytest
+
+from vaeseq import testing
+from vaeseq.examples.midi import dataset
+from vaeseq.examples.midi import pianoroll
+
+DATA_DIR = pathlib.Path(
+    os.environ.get("VAESEQ_DATA_DIR")
+    or pathlib.Path(os.path.abspath(__file__)).parents[3] / ".." / "shared"
+    / "data")
+POLYPHONIC_DIR = DATA_DIR / "polyphonic"
+MIDI_DIR = DATA_DIR / "midi"
+JSB_FILES = ("JSB_Chorales.mat", "jsb-chorales-quarter.json", "jsb-chorales-quarter.pkl")
+# (file, split) -> (sequences, total time steps), from the data README.
+SPLIT_SIZES = {
+    **{(name, "train"): (229, 13_807) for name in JSB_FILES},
+    **{(name, "valid"): (76, 4_602) for name in JSB_FILES},
+    **{(name, "test"): (77, 4_725) for name in JSB_FILES},
+    ("Nottingham.mat", "train"): (694, 176_561),
+    ("Nottingham.mat", "valid"): (173, 45_513),
+    ("Nottingham.mat", "test"): (170, 44_463),
+}
+NUM_MIDI_FILES = 11
+
+
+def data_path(path):
+    if not path.exists():
+        pytest.skip(f"test data not found: {path}")
+    return str(path)
+
+
+@pytest.fixture(name="midi_file")
+def fixture_midi_file():
+    return pathlib.Path(data_path(MIDI_DIR / "music21" / "test12.mid"))
+
+
+@pytest.fixture(name="short_sequences")
+def fixture_short_sequences():
+    """Three pieces of 3, 5 and 8 steps whose every step is distinct."""
+    sequences = []
+    for index, length in enumerate([3, 5, 8]):
+        roll = np.zeros([length, 88], dtype=np.float32)
+        roll[np.arange(length), np.arange(length)] = 1.0  # Step t plays key t.
+        roll[:, 80 + index] = 1.0  # Key 80 + index identifies the piece.
+        sequences.append(roll)
+    return sequences
+
+
+@pytest.mark.parametrize("name,split", sorted(SPLIT_SIZES))
+def test_benchmark_split_sizes(name, split):
+    sequences = dataset.load_sequences(data_path(POLYPHONIC_DIR / name), split)
+    assert (len(sequences), sum(len(roll) for roll in sequences)) == SPLIT_SIZES[name, split]
+    for roll in sequences:
+        assert roll.dtype == np.float32
+        assert roll.shape[1] == 88
+        assert set(np.unique(roll)) <= {0.0, 1.0}
+
+
+@pytest.mark.parametrize("split", dataset.SPLITS)
+def test_jsb_formats_agree(split):
+    mat, json_, pkl = (
+        dataset.load_sequences(data_path(POLYPHONIC_DIR / name), split) for name in JSB_FILES)
+    assert len(mat) == len(json_) == len(pkl)
+    for mat_roll, json_roll, pkl_roll in zip(mat, json_, pkl):
+        np.testing.assert_array_equal(mat_roll, json_roll)
+        np.testing.assert_array_equal(mat_roll, pkl_roll)
+
+
+def test_jsb_pitch_range():
+    train = np.concatenate(dataset.load_sequences(data_path(POLYPHONIC_DIR / JSB_FILES[0])))
+    keys = np.flatnonzero(train.any(axis=0))
+    assert (keys.min() + 21, keys.max() + 21) == (43, 96)
+
+
+def test_jsb_round_trip_through_midi(tmp_path):
+    sequences = dataset.load_sequences(data_path(POLYPHONIC_DIR / JSB_FILES[0]), "test")
+    for index, roll in enumerate(sequences[:5]):
+        path = tmp_path / f"{index}.mid"
+        pianoroll.to_pretty_midi(roll, rate=2.0).write(str(path))
+        np.testing.assert_array_equal(pianoroll.from_midi_file(path, rate=2.0), roll)
+
+
+def test_unknown_split():
+    expected = "unknown split 'validation'; valid splits: train, valid, test"
+    with pytest.raises(ValueError, match=expected):
+        dataset.load_sequences("unused.mat", "validation")
+
+
+@pytest.mark.parametrize("name", ["missing.mat", "missing.json", "missing.pkl", "missing.mid",
+                                  "missing_dir"])
+def test_missing_path(name, tmp_path):
+    with pytest.raises(FileNotFoundError, match=f"not found: .*{name}$"):
+        dataset.load_sequences(str(tmp_path / name))
+
+
+def test_json_with_bad_pitch(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"train": [[[60], [12]]], "valid": [], "test": []}))
+    with pytest.raises(dataset.DatasetError, match="pitch 12 at step 1 is outside"):
+        dataset.load_sequences(str(path))
+
+
+def test_json_without_split(tmp_path):
+    path = tmp_path / "partial.json"
+    path.write_text(json.dumps({"train": [[[60]]]}))
+    with pytest.raises(dataset.DatasetError, match="not a dict with a 'test' split"):
+        dataset.load_sequences(str(path), "test")
+
+
+def test_json_with_empty_split(tmp_path):
+    path = tmp_path / "empty.json"
+    path.write_text(json.dumps({"train": [], "valid": [], "test": []}))
+    with pytest.raises(dataset.DatasetError, match="has no sequences in split 'train'"):
+        dataset.load_sequences(str(path))
+
+
+def test_midi_directory():
+    sequences = dataset.load_sequences(data_path(MIDI_DIR), rate=8.0)
+    assert len(sequences) == NUM_MIDI_FILES
+    for roll in sequences:
+        assert roll.dtype == np.float32
+        assert roll.shape[1] == 88
+        assert roll.any()
+
+
+def test_midi_sources_ignore_split(midi_file):
+    train = dataset.load_sequences(str(midi_file), "train", rate=8.0)
+    test = dataset.load_sequences(str(midi_file), "test", rate=8.0)
+    assert len(train) == len(test) == 1
+    np.testing.assert_array_equal(train[0], test[0])
+    np.testing.assert_array_equal(train[0], pianoroll.from_midi_file(midi_file, 8.0))
+
+
+def test_midi_glob():
+    sequences = dataset.load_sequences(data_path(MIDI_DIR) + "/**/bach_*.mid", rate=8.0)
+    assert len(sequences) == 3
+
+
+def test_truncated_midi_is_skipped(midi_file, tmp_path):
+    shutil.copy(midi_file, tmp_path / "good.mid")
+    truncated = tmp_path / "truncated.mid"
+    truncated.write_bytes(midi_file.read_bytes()[:100])
+    with pytest.warns(UserWarning, match=f"{truncated}.*skipping it"):
+        sequences = dataset.load_sequences(str(tmp_path), rate=8.0)
+    assert len(sequences) == 1
+
+
+def test_corrupt_midi_directory(midi_file, tmp_path):
+    (tmp_path / "truncated.mid").write_bytes(midi_file.read_bytes()[:100])
+    (tmp_path / "text.MIDI").write_text("not a MIDI file\n")
+    (tmp_path / "ignored.txt").write_text("not a MIDI file either\n")
+    with pytest.warns(UserWarning) as record:
+        with pytest.raises(dataset.DatasetError, match="no readable MIDI files in"):
+            dataset.load_sequences(str(tmp_path))
+    assert sorted(str(w.message).split(" (")[0] for w in record) == [
+        f"cannot parse MIDI file {tmp_path / 'text.MIDI'}",
+        f"cannot parse MIDI file {tmp_path / 'truncated.mid'}",
+    ]
+
+
+def test_midi_file_without_piano_notes_is_skipped(midi_file, tmp_path):
+    shutil.copy(midi_file, tmp_path / "good.mid")
+    midi = pretty_midi.PrettyMIDI()
+    instrument = pretty_midi.Instrument(program=0)
+    instrument.notes.append(pretty_midi.Note(velocity=100, pitch=12, start=0.0, end=2.0))
+    midi.instruments.append(instrument)
+    midi.write(str(tmp_path / "subsonic.mid"))
+    with pytest.warns(UserWarning, match="no notes on the 88 keys: .*subsonic.mid"):
+        sequences = dataset.load_sequences(str(tmp_path), rate=8.0)
+    assert len(sequences) == 1
+
+
+def test_empty_midi_directory(tmp_path):
+    with pytest.raises(dataset.DatasetError, match="no readable MIDI files in"):
+        dataset.load_sequences(str(tmp_path))
+
+
+def test_make_dataset_windows(short_sequences):
+    batches = dataset.make_dataset(short_sequences, batch_size=4, sequence_size=4, seed=0)
+    for batch in batches.take(10):
+        assert batch.shape == (4, 4, 88)
+        assert batch.dtype == np.float32
+        for window in batch.numpy():
+            [piece] = np.flatnonzero(window[0, 80:83])
+            roll = short_sequences[piece]
+            if len(roll) < 4:  # Padded with silence.
+                np.testing.assert_array_equal(window[:3], roll)
+                assert not window[3:].any()
+            else:
+                start = np.flatnonzero(window[0, :8])[0]
+                np.testing.assert_array_equal(window, roll[start:start + 4])
+
+
+def test_make_dataset_covers_every_offset(short_sequences):
+    batches = dataset.make_dataset(short_sequences[2:], batch_size=1, sequence_size=4, seed=0)
+    starts = {int(np.flatnonzero(batch[0, 0, :8])[0]) for batch in batches.take(100)}
+    assert starts == {0, 1, 2, 3, 4}
+
+
+def test_make_dataset_one_pass_in_order(short_sequences):
+    batches = dataset.make_dataset(
+        short_sequences, batch_size=1, sequence_size=2, shuffle=False, repeat=False)
+    pieces = [int(np.flatnonzero(batch[0, 0, 80:83])[0]) for batch in batches]
+    assert pieces == [0, 1, 2]
+
+
+def test_make_dataset_drops_partial_batch(short_sequences):
+    batches = dataset.make_dataset(short_sequences, batch_size=2, sequence_size=2, repeat=False)
+    assert len(list(batches)) == 1
+
+
+def test_make_dataset_is_repeatable_with_seed(short_sequences):
+    def draw(seed):
+        batches = dataset.make_dataset(short_sequences, batch_size=2, sequence_size=3, seed=seed)
+        return np.stack([batch.numpy() for batch in batches.take(8)])
+
+    np.testing.assert_array_equal(draw(7), draw(7))
+    assert not np.array_equal(draw(7), draw(8))
+
+
+def test_make_dataset_checks_arguments(short_sequences):
+    with pytest.raises(ValueError, match="at least one sequence"):
+        dataset.make_dataset([], batch_size=2, sequence_size=3)
+    with pytest.raises(ValueError, match="must be positive"):
+        dataset.make_dataset(short_sequences, batch_size=0, sequence_size=3)
+
+
+def test_eval_batches(short_sequences):
+    batches = list(dataset.eval_batches(short_sequences, batch_size=2))
+    assert [tuple(rolls.shape) for rolls, _ in batches] == [(2, 5, 88), (1, 8, 88)]
+    np.testing.assert_array_equal(batches[0][1], [[1, 1, 1, 0, 0], [1, 1, 1, 1, 1]])
+    np.testing.assert_array_equal(batches[1][1], np.ones([1, 8]))
+    rolls = [roll for batch, _ in batches for roll in batch.numpy()]
+    masks = [mask for _, batch_mask in batches for mask in batch_mask.numpy()]
+    for roll, mask, expected in zip(rolls, masks, short_sequences):
+        np.testing.assert_array_equal(roll[mask == 1], expected)
+        assert not roll[mask == 0].any()
+
+
+def test_eval_batches_count_every_test_step():
+    sequences = dataset.load_sequences(data_path(POLYPHONIC_DIR / "JSB_Chorales.mat"), "test")
+    total = sum(float(mask.numpy().sum()) for _, mask in dataset.eval_batches(sequences, 16))
+    assert total == 4_725
+
+
+if __name__ == "__main__":
+    testing.main(__file__)

@@ -1,0 +1,93 @@
+"""Tests for safe_pickle.py."""
+
+import builtins
+import io
+import os
+import pathlib
+import pickle
+
+import numpy as np
+import pytest
+
+from vaeseq import testing
+from vaeseq.examples.midi import safe_pickle
+
+DATA_DIR = pathlib.Path(
+    os.environ.get("VAESEQ_DATA_DIR")
+    or pathlib.Path(os.path.abspath(__file__)).parents[3] / ".." / "shared"
+    / "data")
+JSB_PICKLE = DATA_DIR / "polyphonic" / "jsb-chorales-quarter.pkl"
+
+
+class Exploit:
+    """Pickles as a call of `function(*args)`, run by any plain unpickler."""
+
+    def __init__(self, function, *args):
+        self.function = function
+        self.args = args
+
+    def __reduce__(self):
+        return self.function, self.args
+
+
+def write_pickle(path, obj, protocol):
+    path.write_bytes(pickle.dumps(obj, protocol=protocol))
+    return path
+
+
+def test_loads_benchmark_pickle():
+    if not JSB_PICKLE.is_file():
+        pytest.skip(f"test data not found: {JSB_PICKLE}")
+    data = safe_pickle.load_pickle(JSB_PICKLE)
+    assert sorted(data) == ["test", "train", "valid"]
+    assert [len(data[split]) for split in ("train", "valid", "test")] == [229, 76, 77]
+    first_step = data["train"][0][0]
+    assert isinstance(first_step, tuple)
+    assert all(isinstance(pitch, np.int64) for pitch in first_step)
+
+
+def test_loads_python3_pickle_of_the_same_layout(tmp_path):
+    # Python 3 protocols name numpy's scalar reconstructor under numpy._core.
+    data = {"train": [[(np.int64(60), np.int64(64)), ()]], "valid": [], "test": []}
+    path = write_pickle(tmp_path / "data.pkl", data, protocol=4)
+    assert safe_pickle.load_pickle(path) == data
+
+
+@pytest.mark.parametrize("protocol", [2, 4])
+def test_refuses_code_execution(protocol, tmp_path):
+    target = tmp_path / "created_by_pickle"
+    exploit = {"train": [Exploit(os.mkdir, str(target))]}
+    path = write_pickle(tmp_path / "evil.pkl", exploit, protocol)
+    with pytest.raises(safe_pickle.UnsafePickleError) as error:
+        safe_pickle.load_pickle(path)
+    message = str(error.value)
+    assert message == (f"refusing to load global {os.mkdir.__module__}.mkdir "
+                       f"from {path}")
+    assert not target.exists()
+    pickle.loads(path.read_bytes())  # The plain unpickler does run it.
+    assert target.exists()
+
+
+def test_refuses_builtins(tmp_path):
+    target = tmp_path / "created_by_eval"
+    exploit = Exploit(builtins.eval, f"__import__('os').mkdir({str(target)!r})")
+    path = write_pickle(tmp_path / "evil.pkl", exploit, protocol=4)
+    with pytest.raises(safe_pickle.UnsafePickleError, match="global builtins.eval from"):
+        safe_pickle.load_pickle(path)
+    assert not target.exists()
+
+
+def test_refuses_numpy_globals_the_format_does_not_need(tmp_path):
+    path = write_pickle(tmp_path / "array.pkl", np.zeros(3), protocol=2)
+    with pytest.raises(safe_pickle.UnsafePickleError, match=r"multiarray\._reconstruct"):
+        safe_pickle.load_pickle(path)
+
+
+def test_unpickler_on_a_stream():
+    stream = io.BytesIO(pickle.dumps(Exploit(os.getcwd), protocol=2))
+    with pytest.raises(safe_pickle.UnsafePickleError, match="from <stream>$"):
+        safe_pickle.RestrictedUnpickler(stream).load()
+
+
+if __name__ == "__main__":
+    testing.main(__file__)
