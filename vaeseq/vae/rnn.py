@@ -6,14 +6,11 @@ log-likelihood.
 """
 
 import tensorflow as tf
-import tensorflow_probability as tfp
 
 from vaeseq import dist_module
 from vaeseq import lstm
 from vaeseq import util
 from vaeseq.vae import base
-
-tfd = tfp.distributions
 
 
 class DeterministicChain(dist_module.DistCore):
@@ -43,8 +40,7 @@ class DeterministicChain(dist_module.DistCore):
         return self._rnn(context, state)
 
     def dist(self, params, name=None):
-        return tfd.Independent(tfd.Deterministic(params), reinterpreted_batch_ndims=1,
-                               name=name or "deterministic_state")
+        return dist_module.point_mass(params, name=name or "deterministic_state")
 
 
 class RNN(base.VAEBase):

@@ -63,8 +63,7 @@ class PriorTransitionCore(dist_module.DistCore):
     def dist(self, params, name=None):
         d, loc, scale = params
         return tfd.Blockwise(
-            [tfd.Independent(tfd.Deterministic(d), reinterpreted_batch_ndims=1),
-             self._transition.dist((loc, scale))],
+            [dist_module.point_mass(d), self._transition.dist((loc, scale))],
             name=name or "prior_transition")
 
     def _next_state(self, state_arg, event):

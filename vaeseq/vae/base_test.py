@@ -1,0 +1,176 @@
+"""The VAEBase contract, checked for every model type with tiny distinct sizes."""
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from vaeseq import agent
+from vaeseq import testing
+from vaeseq import vae
+from vaeseq.testing import BATCH, LATENT, OBS, STEPS
+
+VAE_TYPES = sorted(vae.VAE_TYPES)
+# Per-step latent sizes: RNN exposes d_t (top RNN layer, 7), SRNN [d_t, z_t].
+LATENT_SIZES = {"RNN": 7, "ISEQ": LATENT, "SRNN": 7 + LATENT}
+
+
+def _data(seed=0):
+    observed = tf.random.stateless_normal([BATCH, STEPS, OBS], seed=[seed, 1])
+    return observed, agent.null_inputs(BATCH, STEPS)
+
+
+def _contexts(model, observed, inputs):
+    return agent.contexts_for_static_observations(observed, model.agent, inputs)
+
+
+def _outputs(model, seed=(3, 4)):
+    """Everything the model computes, with fixed stateless seeds."""
+    observed, inputs = _data()
+    contexts = _contexts(model, observed, inputs)
+    latents, divergences = model.infer_latents(contexts, observed, seed=seed)
+    return dict(
+        latents=latents, divergences=divergences,
+        log_probs=model.log_prob_observed(contexts, latents, observed),
+        iw=model.iw_log_prob(contexts, observed, num_samples=3, seed=seed),
+        generated=model.gen_core.generate(inputs, seed=seed)[0],
+        eval=model.eval_core.log_probs(inputs, observed, seed=seed))
+
+
+@pytest.mark.parametrize("vae_type", VAE_TYPES)
+def test_shapes(vae_type):
+    _, model = testing.tiny_model(vae_type)
+    out = _outputs(model)
+    assert model.latent_size == LATENT_SIZES[vae_type]
+    assert out["latents"].shape == (BATCH, STEPS, LATENT_SIZES[vae_type])
+    assert out["divergences"].shape == (BATCH, STEPS)
+    assert out["log_probs"].shape == (BATCH, STEPS)
+    assert out["iw"].shape == (BATCH,)
+    assert out["generated"].shape == (BATCH, STEPS, OBS)
+    assert out["eval"].shape == (BATCH, STEPS)
+    for name, value in out.items():
+        assert np.all(np.isfinite(value)), name
+
+
+@pytest.mark.parametrize("vae_type", VAE_TYPES)
+def test_divergence_non_negative(vae_type):
+    _, model = testing.tiny_model(vae_type)
+    divergences = _outputs(model)["divergences"].numpy()
+    assert np.all(divergences >= -1e-6)
+    if vae_type == "RNN":
+        np.testing.assert_array_equal(divergences, 0.0)
+    else:
+        assert np.all(divergences > 0.0)
+
+
+@pytest.mark.parametrize("vae_type", VAE_TYPES)
+def test_monte_carlo_kl_is_log_ratio(vae_type):
+    _, model = testing.tiny_model(vae_type, use_monte_carlo_kl=True)
+    observed, inputs = _data()
+    contexts = _contexts(model, observed, inputs)
+    _, divergences = model.infer_latents(contexts, observed, seed=(1, 2))
+    post = model._sample_posterior(contexts, observed, tf.constant([1, 2]))  # pylint: disable=protected-access
+    np.testing.assert_allclose(divergences, post.log_q - post.log_prior, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("vae_type", VAE_TYPES)
+def test_every_variable_gets_a_finite_gradient(vae_type):
+    _, model = testing.tiny_model(vae_type)
+    observed, inputs = _data()
+    with tf.GradientTape() as tape:
+        contexts = _contexts(model, observed, inputs)
+        latents, divergences = model.infer_latents(contexts, observed)
+        elbo = tf.reduce_sum(model.log_prob_observed(contexts, latents, observed) - divergences)
+    variables = model.trainable_variables
+    assert variables
+    for var, grad in zip(variables, tape.gradient(elbo, variables)):
+        assert grad is not None, var.name
+        assert np.all(np.isfinite(grad)), var.name
+
+
+@pytest.mark.parametrize("vae_type", VAE_TYPES)
+def test_checkpoint_restores_into_fresh_instance(vae_type, tmp_path):
+    _, model = testing.tiny_model(vae_type)
+    before = _outputs(model)
+    path = tf.train.Checkpoint(model=model).save(str(tmp_path / "ckpt"))
+    _, fresh = testing.tiny_model(vae_type)
+    _outputs(fresh, seed=(9, 9))  # Builds the variables with different values.
+    tf.train.Checkpoint(model=fresh).restore(path).assert_existing_objects_matched()
+    after = _outputs(fresh)
+    for name in before:
+        np.testing.assert_allclose(after[name], before[name], rtol=1e-6, err_msg=name)
+
+
+@pytest.mark.parametrize("vae_type", VAE_TYPES)
+def test_eager_and_tf_function_agree(vae_type):
+    _, model = testing.tiny_model(vae_type)
+    eager = _outputs(model)
+    compiled = tf.function(_outputs)(model)
+    for name in eager:
+        np.testing.assert_allclose(compiled[name], eager[name], rtol=1e-5, atol=1e-5,
+                                   err_msg=name)
+
+
+@pytest.mark.parametrize("vae_type", VAE_TYPES)
+def test_importance_weighted_bound_tightens_with_samples(vae_type):
+    _, model = testing.tiny_model(vae_type)
+    observed, inputs = _data()
+    replicas = 64  # Average many independent estimates of each bound.
+    observed = tf.concat([observed] * replicas, 0)
+    contexts = _contexts(model, observed, agent.null_inputs(BATCH * replicas, STEPS))
+    latents, divergences = model.infer_latents(contexts, observed, seed=(5, 5))
+    elbo = tf.reduce_mean(tf.reduce_sum(
+        model.log_prob_observed(contexts, latents, observed) - divergences, axis=1))
+    bounds = [tf.reduce_mean(model.iw_log_prob(contexts, observed, num_samples=k, seed=(k, 0)))
+              for k in (1, 4, 16)]
+    if vae_type == "RNN":  # No stochastic latents: every bound is the exact likelihood.
+        np.testing.assert_allclose(bounds, [elbo] * 3, rtol=1e-5)
+        return
+    np.testing.assert_allclose(bounds[0], elbo, rtol=0.05)  # K=1 estimates the ELBO.
+    assert bounds[0] < bounds[1] < bounds[2]
+
+
+@pytest.mark.parametrize("vae_type", VAE_TYPES)
+def test_step_wise_prior_scores_inferred_latents_like_the_sequence_path(vae_type):
+    """The latent prior's DistCore (used by generation) agrees with training's terms."""
+    _, model = testing.tiny_model(vae_type)
+    observed, inputs = _data()
+    contexts = _contexts(model, observed, inputs)
+    post = model._sample_posterior(contexts, observed, tf.constant([2, 3]))  # pylint: disable=protected-access
+    core = model.latent_prior_distcore.log_probs
+    state = core.initial_state(BATCH)
+    steps = []
+    for t in range(STEPS):
+        log_prior, state = core((contexts[:, t], post.latents[:, t]), state)
+        steps.append(log_prior)
+    np.testing.assert_allclose(tf.stack(steps, 1), post.log_prior, rtol=1e-4, atol=1e-4)
+
+
+def test_eval_core_matches_sequence_log_likelihood_for_rnn():
+    _, model = testing.tiny_model("RNN")
+    observed, inputs = _data()
+    contexts = _contexts(model, observed, inputs)
+    latents, _ = model.infer_latents(contexts, observed)
+    np.testing.assert_allclose(model.eval_core.log_probs(inputs, observed),
+                               model.log_prob_observed(contexts, latents, observed),
+                               rtol=1e-5, atol=1e-5)
+
+
+def test_unknown_vae_type():
+    hparams = testing.tiny_hparams("LSTM")
+    with pytest.raises(ValueError, match="unknown vae_type 'LSTM'; valid: ISEQ, RNN, SRNN"):
+        vae.make(hparams, None, None, None)
+
+
+@pytest.mark.parametrize("vae_type", VAE_TYPES)
+def test_observations_that_do_not_fit_the_decoder(vae_type):
+    _, model = testing.tiny_model(vae_type)
+    observed, inputs = _data()
+    contexts = _contexts(model, observed, inputs)
+    with pytest.raises(ValueError, match=r"shape \[2, 3, 6\] do not match"):
+        model.infer_latents(contexts, tf.zeros([BATCH, STEPS, 6]))
+    with pytest.raises(ValueError, match="dtype int32 do not match"):
+        model.iw_log_prob(contexts, tf.zeros([BATCH, STEPS, OBS], tf.int32))
+
+
+if __name__ == "__main__":
+    testing.main(__file__)
