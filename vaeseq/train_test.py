@@ -1,0 +1,111 @@
+"""TrainOps: one step per call, annealing, clipping, L2, numerics, checkpoints."""
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from vaeseq import testing
+from vaeseq import train
+from vaeseq.testing import BATCH, OBS, STEPS
+
+
+def _observed(seed=0):
+    return tf.random.stateless_normal([BATCH, STEPS, OBS], seed=[seed, 7])
+
+
+def _values(variables):
+    return [v.numpy().copy() for v in variables]
+
+
+def test_divergence_strength_schedule():
+    hparams = testing.tiny_hparams(divergence_strength_start=0.1, divergence_strength_half=10.0)
+    strengths = [float(train.divergence_strength(hparams, s)) for s in (0, 10, 1000000)]
+    np.testing.assert_allclose(strengths, [0.1, 0.55, 1.0], atol=1e-4)
+
+
+@pytest.mark.parametrize("vae_type", ["RNN", "ISEQ", "SRNN"])
+def test_one_step_per_call_updates_every_variable(vae_type):
+    hparams, model = testing.tiny_model(vae_type)
+    ops = train.TrainOps(hparams, model)
+    first = ops(None, _observed())
+    assert int(ops.global_step.numpy()) == 1
+    before = _values(model.trainable_variables)
+    result = ops(None, _observed())
+    assert int(ops.global_step.numpy()) == 2
+    after = _values(model.trainable_variables)
+    assert all(np.any(a != b) for a, b in zip(after, before))
+    assert set(result) == {"log_prob", "divergence", "elbo", "elbo_opt",
+                           "divergence_strength", "grad_norm", "loss"}
+    np.testing.assert_allclose(first["elbo"], first["log_prob"] - first["divergence"], rtol=1e-5)
+    assert float(result["divergence_strength"]) > float(first["divergence_strength"])
+
+
+def test_precomputed_contexts():
+    hparams, model = testing.tiny_model("SRNN")
+    ops = train.TrainOps(hparams, model)
+    contexts = tf.zeros([BATCH, STEPS, 3])
+    assert np.isfinite(float(ops(contexts, _observed())["loss"]))
+
+
+def test_training_improves_the_objective_on_fixed_data():
+    hparams, model = testing.tiny_model("SRNN", learning_rate=1e-2)
+    ops = train.TrainOps(hparams, model)
+    observed = _observed() + 3.0
+    losses = [float(ops(None, observed)["loss"]) for _ in range(30)]
+    assert np.mean(losses[-5:]) < np.mean(losses[:5]) - 5.0
+
+
+def test_gradient_clipping_bounds_the_update():
+    hparams, model = testing.tiny_model("RNN", clip_gradient_norm=1e-3, learning_rate=1.0)
+    ops = train.TrainOps(hparams, model)
+    result = ops(None, _observed())
+    assert float(result["grad_norm"]) > 1e-3  # The reported norm is before clipping.
+
+
+def test_l2_regularization_adds_to_the_loss():
+    losses = []
+    for l2 in (0.0, 1.0):
+        tf.random.set_seed(0)
+        hparams, model = testing.tiny_model("RNN", l2_regularization=l2)
+        losses.append(float(train.TrainOps(hparams, model)(None, _observed())["loss"]))
+    assert losses[1] > losses[0] + 1.0
+
+
+def test_non_finite_loss_stops_training_without_updating():
+    hparams, model = testing.tiny_model("SRNN")
+    ops = train.TrainOps(hparams, model)
+    ops(None, _observed())
+    before = _values(model.trainable_variables) + _values(ops.optimizer.variables)
+    bad = _observed().numpy()
+    bad[0, 1, 2] = np.nan
+    with pytest.raises(train.NonFiniteError, match="non-finite loss or gradient at step 1"):
+        ops(None, bad)
+    assert int(ops.global_step.numpy()) == 1
+    after = _values(model.trainable_variables) + _values(ops.optimizer.variables)
+    for a, b in zip(after, before):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_checkpoint_resumes_optimizer_and_step(tmp_path):
+    hparams, model = testing.tiny_model("ISEQ")
+    ops = train.TrainOps(hparams, model)
+    for _ in range(2):
+        ops(None, _observed())
+    path = tf.train.Checkpoint(model=model, train_ops=ops).save(str(tmp_path / "ckpt"))
+    _, fresh_model = testing.tiny_model("ISEQ")
+    fresh_ops = train.TrainOps(hparams, fresh_model)
+    status = tf.train.Checkpoint(model=fresh_model, train_ops=fresh_ops).restore(path)
+    assert int(fresh_ops.global_step.numpy()) == 2
+    fresh_ops(None, _observed())  # Builds the optimizer slots, which restore on creation.
+    status.assert_consumed()
+    assert int(fresh_ops.global_step.numpy()) == 3
+
+
+def test_bad_observations():
+    hparams, model = testing.tiny_model("RNN")
+    with pytest.raises(ValueError, match="do not match NormalDecoder"):
+        train.TrainOps(hparams, model)(None, tf.zeros([BATCH, STEPS, OBS + 1]))
+
+
+if __name__ == "__main__":
+    testing.main(__file__)
