@@ -11,7 +11,7 @@ repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv_bin="${repo_root}/.venv/bin"
 
 if [[ ! -x "${venv_bin}/python3" ]]; then
-    echo "tools/bazel.sh: ${venv_bin}/python3 not found; create the virtualenv first (python3 -m venv .venv && .venv/bin/pip install ...)." >&2
+    echo "tools/bazel.sh: ${venv_bin}/python3 not found; run 'make setup' first." >&2
     exit 1
 fi
 
