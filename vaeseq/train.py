@@ -43,7 +43,9 @@ class TrainOps(snt.Module):
         self._vae = vae
         self.global_step = tf.Variable(0, dtype=tf.int64, trainable=False, name="global_step")
         self.optimizer = snt.optimizers.Adam(hparams.learning_rate)
-        self._step = tf.function(self._train_step)
+        # The step has no data-dependent Python control flow (it uses tf.cond),
+        # so skip AutoGraph: converting Sonnet and TFP code costs seconds.
+        self._step = tf.function(self._train_step, autograph=False)
 
     def __call__(self, contexts, observed, agent_inputs=None) -> dict:
         """Runs one step.
