@@ -1,0 +1,49 @@
+"""Shape helpers and factories in vaeseq.util."""
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from vaeseq import testing
+from vaeseq import util
+
+
+def test_concat_features_flattens_and_casts():
+    out = util.concat_features([tf.ones([2, 3, 4]), tf.zeros([2, 5], tf.int32)])
+    assert out.shape == (2, 17) and out.dtype == tf.float32
+    seq = util.concat_features([tf.ones([2, 3, 4]), tf.ones([2, 3, 1, 5])], batch_dims=2)
+    assert seq.shape == (2, 3, 9)
+
+
+def test_apply_over_time_restores_batch_and_time():
+    x = tf.reshape(tf.range(24.0), [2, 3, 4])
+    out = util.apply_over_time(lambda y: (tf.reduce_sum(y, -1), y * 2), x)
+    np.testing.assert_array_equal(out[0], tf.reduce_sum(x, -1))
+    np.testing.assert_array_equal(out[1], x * 2)
+
+
+def test_swap_and_tile():
+    x = tf.reshape(tf.range(6), [2, 3])
+    np.testing.assert_array_equal(util.swap_batch_time(x), tf.transpose(x))
+    tiled = util.tile_batch(x, 3)
+    assert tiled.shape == (6, 3)
+    np.testing.assert_array_equal(tiled[4], x[0])  # Row k * B + b copies row b.
+
+
+def test_mlp_layers_and_identity():
+    hparams = testing.tiny_hparams()
+    assert util.make_mlp(hparams, [5, 6])(tf.ones([2, 4])).shape == (2, 6)
+    x = tf.constant([[-1.0, 2.0]])
+    np.testing.assert_array_equal(util.make_mlp(hparams, [])(x), x)
+    np.testing.assert_array_less(0.0, util.make_mlp(hparams, [5])(x) + 1e-9)  # relu final.
+
+
+def test_positive_projection():
+    hparams = testing.tiny_hparams(positive_projection="exp", positive_eps=0.25)
+    np.testing.assert_allclose(util.positive_projection(hparams)(tf.constant([0.0])), [1.25])
+    with pytest.raises(ValueError, match="unknown positive_projection 'abs'"):
+        util.positive_projection(testing.tiny_hparams(positive_projection="abs"))
+
+
+if __name__ == "__main__":
+    testing.main(__file__)
