@@ -111,6 +111,7 @@ def apply_over_time(fn: Callable, *inputs: tf.Tensor):
 
 def swap_batch_time(x: tf.Tensor) -> tf.Tensor:
     """Swaps the first two axes: `[T, B, ...]` <-> `[B, T, ...]`."""
+    x = tf.convert_to_tensor(x)
     perm = [1, 0] + list(range(2, x.shape.rank))
     return tf.transpose(x, perm)
 
