@@ -14,6 +14,10 @@ import tensorflow as tf
 
 LSTMState = collections.namedtuple("LSTMState", ["hidden", "cell"])
 
+# Sequences up to this many steps (when known at trace time) are unrolled
+# statically; longer or dynamic ones use a while loop to bound graph size.
+MAX_STATIC_STEPS = 128
+
 
 class LSTM(snt.RNNCore):
     """A single LSTM layer: gates = x W_x + h W_h + b, in order (i, f, g, o)."""
@@ -64,13 +68,20 @@ class LSTM(snt.RNNCore):
     def unroll(self, inputs: tf.Tensor, initial_state: LSTMState):
         """Runs over a whole sequence `[B, T, D]` -> (`[B, T, H]`, final state)."""
         projected = tf.transpose(self.input_projection(inputs), [1, 0, 2])  # [T, B, 4H]
+        num_steps = projected.shape[0]
+        if num_steps is not None and num_steps <= MAX_STATIC_STEPS:
+            # A static unroll runs about twice as fast as a while loop on CPU.
+            state, hidden = initial_state, []
+            for t in range(num_steps):
+                out, state = self.step(projected[t], state)
+                hidden.append(out)
+            return tf.stack(hidden, axis=1), state
 
         def body(carry, proj_t):
             _, state = carry
             return self.step(proj_t, state)
 
-        batch_size = tf.shape(inputs)[0]
-        init = (tf.zeros([batch_size, self._hidden_size]), initial_state)
+        init = (tf.zeros_like(initial_state.hidden), initial_state)
         hidden, states = tf.scan(body, projected, initializer=init)
         final = tf.nest.map_structure(lambda s: s[-1], states)
         return tf.transpose(hidden, [1, 0, 2]), final
