@@ -95,7 +95,8 @@ def make_dataset(
             .prefetch(tf.data.AUTOTUNE))
 
 
-def eval_windows(ids: np.ndarray, sequence_size: int) -> np.ndarray:
+def eval_windows(ids: np.ndarray, sequence_size: int,
+                 name: str | None = None) -> np.ndarray:
     """Splits the corpus into consecutive non-overlapping windows.
 
     The last `N % sequence_size` ids, too few for a window, are dropped.
@@ -103,6 +104,7 @@ def eval_windows(ids: np.ndarray, sequence_size: int) -> np.ndarray:
     Args:
         ids: the corpus, int32 ids of shape `[N]`.
         sequence_size: ids per window.
+        name: the corpus's name or path, for error messages.
 
     Returns:
         int32 array of shape `[N // sequence_size, sequence_size]`; row `i`
@@ -112,7 +114,7 @@ def eval_windows(ids: np.ndarray, sequence_size: int) -> np.ndarray:
         CorpusTooShortError: `N < sequence_size`.
     """
     ids = _as_ids(ids)
-    _check_length(len(ids), sequence_size)
+    _check_length(len(ids), sequence_size, name)
     count = len(ids) // sequence_size
     return ids[:count * sequence_size].reshape(count, sequence_size)
 
@@ -152,10 +154,12 @@ def _as_ids(ids: np.ndarray) -> np.ndarray:
     return ids.astype(np.int32, copy=False)
 
 
-def _check_length(length: int, sequence_size: int) -> None:
+def _check_length(length: int, sequence_size: int,
+                  name: str | None = None) -> None:
     if sequence_size < 1:
         raise ValueError(f"sequence_size must be >= 1, got {sequence_size}.")
     if length < sequence_size:
+        corpus_name = "Corpus" if name is None else f"Corpus {name}"
         raise CorpusTooShortError(
-            f"Corpus has {length} characters but one sequence needs "
+            f"{corpus_name} has {length} characters but one sequence needs "
             f"{sequence_size}.")

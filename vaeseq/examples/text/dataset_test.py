@@ -112,6 +112,9 @@ def test_too_short():
     with pytest.raises(corpus.CorpusTooShortError,
                        match="has 4 characters .* needs 5"):
         dataset.eval_windows(np.arange(4), 5)
+    with pytest.raises(corpus.CorpusTooShortError,
+                       match="Corpus short.txt has 4 characters"):
+        dataset.eval_windows(np.arange(4), 5, name="short.txt")
     assert isinstance(corpus.CorpusTooShortError("x"), ValueError)
 
 

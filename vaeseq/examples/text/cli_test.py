@@ -1,0 +1,233 @@
+"""Tests for cli.py: bad input, and the commands run as a real process."""
+
+import errno
+import json
+import os
+import pathlib
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from vaeseq import testing
+from vaeseq.examples.text import cli
+from vaeseq.examples.text import corpus
+
+REPO_ROOT = pathlib.Path(os.path.abspath(__file__)).parents[3]
+
+
+def run_cli(argv, capsys):
+    status = cli.main(argv)
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def assert_one_line_error(status, err, command):
+    assert status == 2, err
+    assert err.count("\n") == 1 and err.endswith("\n"), err
+    prog = f"vaeseq-text {command}" if command else "vaeseq-text"
+    assert err.startswith(f"{prog}: error: "), err
+
+
+def write(path, data):
+    pathlib.Path(path).write_bytes(data)
+    return str(path)
+
+
+@pytest.mark.parametrize("content, flags, message", [
+    (None, "", "not found"),
+    (b"", "", "empty"),
+    (b"text\0with NUL", "", "binary"),
+    (b"Latin-1 caf\xe9", "", "binary"),
+    (b"abc", "", "one sequence needs 8"),
+    (b"abcdefghijklmnop" * 4, ",sequence_size=abc", "sequence_size"),
+    (b"abcdefghijklmnop" * 4, ",no_such_hparam=1", "no_such_hparam"),
+    (b"abcdefghijklmnop" * 4, ",rnn_hidden_sizes=[16", "Malformed"),
+    (b"abcdefghijklmnop" * 4, ",vae_type=XYZ", "vae_type"),
+])
+def test_train_bad_input(content, flags, message, tmp_path, tiny_hparams,
+                         capsys):
+    path = str(tmp_path / "corpus.txt")
+    if content is not None:
+        write(path, content)
+    log_dir = tmp_path / "log"
+    status, _, err = run_cli(
+        ["train", "--train_corpus", path, "--log_dir", str(log_dir),
+         "--hparams", tiny_hparams + flags, "--iters", "2"], capsys)
+    assert_one_line_error(status, err, "train")
+    assert message in err
+    assert not log_dir.exists()
+
+
+def test_train_unreadable_corpus(tmp_path, monkeypatch, capsys):
+    # Faked, so that the test also holds when run as root.
+    def denying_open(file, *args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied", file)
+
+    monkeypatch.setattr(corpus, "open", denying_open, raising=False)
+    status, _, err = run_cli(
+        ["train", "--train_corpus", write(tmp_path / "c.txt", b"x" * 99),
+         "--log_dir", str(tmp_path / "log")], capsys)
+    assert_one_line_error(status, err, "train")
+    assert "permission denied" in err
+    assert not (tmp_path / "log").exists()
+
+
+def test_usage_errors_are_one_line(tmp_path, capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(["train", "--log_dir", str(tmp_path), "--bogus"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert_one_line_error(2, err, None)
+    assert "--bogus" in err
+    status, _, err = run_cli(["train", "--log_dir", str(tmp_path)], capsys)
+    assert_one_line_error(status, err, "train")
+    assert "--train_corpus" in err
+
+
+def corrupt_state(log_dir):
+    write(os.path.join(log_dir, "checkpoint"), b"\x00garbage{{")
+
+
+def truncate_data(log_dir):
+    path = os.path.join(log_dir, "ckpt-3.data-00000-of-00001")
+    data = pathlib.Path(path).read_bytes()
+    write(path, data[:len(data) // 2])
+
+
+def scramble_data(log_dir):
+    path = os.path.join(log_dir, "ckpt-3.data-00000-of-00001")
+    data = bytearray(pathlib.Path(path).read_bytes())
+    data[100:200] = bytes(100)
+    write(path, bytes(data))
+
+
+def corrupt_index(log_dir):
+    write(os.path.join(log_dir, "ckpt-3.index"), b"not an index")
+
+
+def no_checkpoint(log_dir):
+    for name in os.listdir(log_dir):
+        if name.startswith("ckpt-") or name == "checkpoint":
+            os.remove(os.path.join(log_dir, name))
+
+
+def other_corpus(log_dir, corpora):
+    del log_dir
+    return ["--train_corpus", write(
+        pathlib.Path(corpora["train"]).with_name("other.txt"),
+        b"Entirely different characters: 0123456789" * 10)]
+
+
+@pytest.mark.parametrize("command", ["train", "generate", "evaluate"])
+@pytest.mark.parametrize("damage, flags, message", [
+    (corrupt_state, [], "Corrupt checkpoint state"),
+    (truncate_data, [], "Cannot restore checkpoint"),
+    (scramble_data, [], "Cannot restore checkpoint"),
+    (corrupt_index, [], "Cannot restore checkpoint"),
+    (None, ["--hparams", "rnn_hidden_sizes=[32]"], "architecture"),
+    (None, ["--hparams", "sequence_size=[1,"], "Malformed"),
+    (other_corpus, [], "does not match"),
+])
+def test_bad_log_dir_or_flags(command, damage, flags, message,
+                              copy_of_trained, corpora, dir_state, capsys):
+    if callable(damage) and damage is other_corpus:
+        flags = damage(copy_of_trained, corpora)
+    elif damage is not None:
+        damage(copy_of_trained)
+    if "--train_corpus" not in flags:
+        flags = flags + ["--train_corpus", corpora["train"]]
+    before = dir_state(copy_of_trained)
+    status, out, err = run_cli(
+        [command, "--log_dir", copy_of_trained, "--iters", "5",
+         "--eval_corpus", corpora["valid"]] + flags, capsys)
+    assert_one_line_error(status, err, command)
+    assert message in err
+    assert not out
+    assert dir_state(copy_of_trained) == before
+
+
+@pytest.mark.parametrize("command", ["generate", "evaluate"])
+def test_needs_a_checkpoint(command, copy_of_trained, corpora, tmp_path,
+                            dir_state, capsys):
+    no_checkpoint(copy_of_trained)
+    missing = str(tmp_path / "missing")
+    for log_dir in (copy_of_trained, missing, str(tmp_path / "empty")):
+        os.makedirs(tmp_path / "empty", exist_ok=True)
+        before = dir_state(log_dir)
+        status, _, err = run_cli(
+            [command, "--log_dir", log_dir, "--eval_corpus",
+             corpora["valid"]], capsys)
+        assert_one_line_error(status, err, command)
+        assert "No checkpoint" in err
+        assert dir_state(log_dir) == before
+    assert not os.path.exists(missing)
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "not found"), (b"short", "one sequence needs 8")])
+def test_evaluate_bad_corpus(content, message, trained_dir, tmp_path,
+                             dir_state, capsys):
+    path = str(tmp_path / "eval.txt")
+    if content is not None:
+        write(path, content)
+    before = dir_state(trained_dir)
+    output = tmp_path / "out.json"
+    status, _, err = run_cli(
+        ["evaluate", "--log_dir", trained_dir, "--eval_corpus", path,
+         "--output_json", str(output)], capsys)
+    assert_one_line_error(status, err, "evaluate")
+    assert message in err
+    assert dir_state(trained_dir) == before
+    assert not output.exists()
+
+
+def command(*args):
+    return [sys.executable, "-m", "vaeseq.examples.text.cli", *args]
+
+
+def test_installed_command(tmp_path, corpora, tiny_hparams):
+    """Train until SIGTERM, then generate and evaluate, as real processes."""
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
+    log_dir = str(tmp_path / "log")
+    with subprocess.Popen(
+            command("train", "--train_corpus", corpora["train"], "--log_dir",
+                    log_dir, "--hparams", "vae_type=RNN," + tiny_hparams,
+                    "--iters", "1000000", "--save_every", "1000000"),
+            stderr=subprocess.PIPE, text=True, env=env) as train:
+        for line in train.stderr:
+            if line.startswith("1/1000000 "):
+                break
+        train.send_signal(signal.SIGTERM)
+        rest = train.stderr.read()
+    assert train.returncode == 0, rest
+    assert "Stopped by SIGTERM at step" in rest
+    step = int(rest.split("Stopped by SIGTERM at step ")[1].split(";")[0])
+    assert os.path.exists(os.path.join(log_dir, f"ckpt-{step}.index"))
+
+    output = str(tmp_path / "scores.json")
+    generate = subprocess.Popen(
+        command("generate", "--log_dir", log_dir, "--samples", "3",
+                "--hparams", "sequence_size=20"),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    evaluate = subprocess.run(
+        command("evaluate", "--log_dir", log_dir, "--eval_corpus",
+                f"{corpora['valid']},{corpora['train']}",
+                "--output_json", output),
+        capture_output=True, text=True, env=env, check=False)
+    out, err = generate.communicate()
+    assert generate.returncode == 0, err
+    assert out.count("\n" + cli.SEPARATOR + "\n") == 3
+    assert evaluate.returncode == 0, evaluate.stderr
+    assert len(evaluate.stdout.splitlines()) == 2
+    with open(output, encoding="utf-8") as f:
+        scores = json.load(f)
+    assert set(scores) == {corpora["valid"], corpora["train"]}
+    for value in scores.values():
+        assert set(value) == {"elbo_per_step", "iw_log_prob_per_step",
+                              "bits_per_step", "num_steps", "num_samples"}
+
+
+if __name__ == "__main__":
+    testing.main(__file__)

@@ -1,0 +1,85 @@
+"""Shared fixtures of the text example's tests: tiny corpora and a tiny run.
+
+Training even a tiny model costs seconds of `tf.function` tracing, so one
+run (`trained_dir`) is shared by the whole session; tests that change a
+training directory work on a copy (`copy_of_trained`).
+"""
+
+import hashlib
+import os
+import shutil
+
+import pytest
+from pydoc_data import topics
+
+from vaeseq.examples.text import training
+
+# Tiny sizes: every model trains, samples and scores in well under a second
+# once traced.
+TINY_HPARAMS = (
+    "rnn_hidden_sizes=[16],sequence_size=8,batch_size=4,latent_size=4,"
+    "embed_size=8,obs_encoder_fc_layers=[8],obs_decoder_fc_hidden_layers=[8],"
+    "latent_decoder_fc_layers=[8],log_prob_samples=2")
+TRAINED_STEPS = 3
+
+
+@pytest.fixture(name="tiny_hparams", scope="session")
+def fixture_tiny_hparams() -> str:
+    return TINY_HPARAMS
+
+
+@pytest.fixture(name="corpora", scope="session")
+def fixture_corpora(tmp_path_factory) -> dict[str, str]:
+    """Paths of a training corpus (3000 characters) and a validation one."""
+    text = "\n".join(topics.topics[key] for key in sorted(topics.topics))
+    directory = tmp_path_factory.mktemp("corpora")
+    paths = {}
+    for name, part in (("train", text[:3000]), ("valid", text[3000:3600])):
+        path = directory / f"{name}.txt"
+        path.write_text(part, encoding="utf-8")
+        paths[name] = str(path)
+    return paths
+
+
+@pytest.fixture(name="trained_dir", scope="session")
+def fixture_trained_dir(tmp_path_factory, corpora) -> str:
+    """A training directory of a tiny SRNN after `TRAINED_STEPS` steps.
+
+    Read-only for tests: see `copy_of_trained`.
+    """
+    log_dir = str(tmp_path_factory.mktemp("trained") / "log")
+    result = training.train(
+        log_dir, corpora["train"], training.Schedule(TRAINED_STEPS),
+        valid_corpus=corpora["valid"], hparams="vae_type=SRNN," + TINY_HPARAMS,
+        seed=1)
+    assert result == training.TrainResult(TRAINED_STEPS, None)
+    return log_dir
+
+
+@pytest.fixture(name="copy_of_trained")
+def fixture_copy_of_trained(trained_dir, tmp_path) -> str:
+    """A copy of `trained_dir` that a test may change."""
+    copy = str(tmp_path / "log")
+    shutil.copytree(trained_dir, copy)
+    return copy
+
+
+def directory_state(path: str) -> dict[str, tuple[int, str]] | None:
+    """Every file under `path` with its mtime and sha256; None if absent."""
+    if not os.path.exists(path):
+        return None
+    state = {}
+    for root, _, files in os.walk(path):
+        for name in files:
+            file_path = os.path.join(root, name)
+            with open(file_path, "rb") as f:
+                digest = hashlib.sha256(f.read()).hexdigest()
+            state[os.path.relpath(file_path, path)] = (
+                os.stat(file_path).st_mtime_ns, digest)
+    return state
+
+
+@pytest.fixture(name="dir_state", scope="session")
+def fixture_dir_state():
+    """`directory_state`, for comparing a directory before and after."""
+    return directory_state

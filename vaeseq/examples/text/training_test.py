@@ -1,0 +1,113 @@
+"""Tests for training.py: what a run writes, resuming, stopping early."""
+
+import glob
+import json
+import os
+
+import pytest
+import tensorflow as tf
+
+from vaeseq import testing
+from vaeseq.examples.text import errors
+from vaeseq.examples.text import rundir
+from vaeseq.examples.text import training
+from vaeseq.examples.text import vocab
+
+GLOBAL_STEP = "train_ops/global_step/.ATTRIBUTES/VARIABLE_VALUE"
+ADAM_STEP = "train_ops/optimizer/step/.ATTRIBUTES/VARIABLE_VALUE"
+
+
+def checkpoint_value(log_dir, name):
+    path = tf.train.latest_checkpoint(log_dir)
+    return int(tf.train.load_checkpoint(path).get_tensor(name))
+
+
+def summary_tags(log_dir):
+    tags = {}
+    for path in glob.glob(os.path.join(log_dir, "events.out.tfevents.*")):
+        for event in tf.compat.v1.train.summary_iterator(path):
+            for value in event.summary.value:
+                tags[value.tag] = value.metadata.plugin_data.plugin_name
+    return tags
+
+
+def test_train_writes_the_log_dir(trained_dir, corpora):
+    files = os.listdir(trained_dir)
+    assert {"hparams.json", "vocab.json", "checkpoint",
+            "ckpt-3.index"} <= set(files)
+    with open(os.path.join(trained_dir, "hparams.json"), encoding="utf-8") as f:
+        saved = json.load(f)
+    assert saved["vae_type"] == "SRNN"
+    assert saved["sequence_size"] == 8
+    assert saved["rnn_hidden_sizes"] == [16]
+    with open(corpora["train"], encoding="utf-8") as f:
+        text = f.read()
+    assert vocab.Vocabulary.load(os.path.join(trained_dir, "vocab.json")) == (
+        vocab.Vocabulary.from_text(text, vocab_size=100))
+    assert checkpoint_value(trained_dir, GLOBAL_STEP) == 3
+    assert not glob.glob(os.path.join(trained_dir, "*.tmp"))
+
+
+def test_summaries(trained_dir):
+    tags = summary_tags(trained_dir)
+    for name in ("log_prob", "divergence", "elbo", "divergence_strength",
+                 "train/nats_per_char", "train/bits_per_char",
+                 "valid/nats_per_char", "valid/bits_per_char"):
+        assert tags[name] == "scalars", name
+    assert tags["samples"] == "text"
+
+
+def test_resume_continues_to_iters(copy_of_trained, corpora):
+    result = training.train(
+        copy_of_trained, corpora["train"], training.Schedule(5, save_every=2))
+    assert result == training.TrainResult(5, None)
+    assert checkpoint_value(copy_of_trained, GLOBAL_STEP) == 5
+    # Adam's own step counter was restored too: 3 earlier steps + 2 now.
+    assert checkpoint_value(copy_of_trained, ADAM_STEP) == 5
+    names = sorted(os.path.basename(path) for path in
+                   glob.glob(os.path.join(copy_of_trained, "ckpt-*.index")))
+    assert names == ["ckpt-3.index", "ckpt-4.index", "ckpt-5.index"]
+
+
+def test_nothing_to_do_at_iters(copy_of_trained, corpora, dir_state):
+    before = dir_state(copy_of_trained)
+    result = training.train(
+        copy_of_trained, corpora["train"], training.Schedule(2))
+    assert result == training.TrainResult(3, None)
+    after = dir_state(copy_of_trained)
+    # Only a new (empty) TensorBoard event file.
+    assert {name: value for name, value in after.items()
+            if not name.startswith("events.")} == {
+                name: value for name, value in before.items()
+                if not name.startswith("events.")}
+
+
+def test_time_limit(copy_of_trained, corpora):
+    result = training.train(
+        copy_of_trained, corpora["train"],
+        training.Schedule(100, max_seconds=0))
+    assert result == training.TrainResult(3, "time limit")
+    assert checkpoint_value(copy_of_trained, GLOBAL_STEP) == 3
+
+
+@pytest.mark.parametrize("schedule, message", [
+    (training.Schedule(-1), "iters"),
+    (training.Schedule(5, log_every=0), "log_every"),
+    (training.Schedule(5, valid_every=0), "valid_every"),
+    (training.Schedule(5, save_every=0), "save_every"),
+])
+def test_bad_schedule(schedule, message, corpora, tmp_path):
+    log_dir = str(tmp_path / "log")
+    with pytest.raises(errors.InputError, match=message):
+        training.train(log_dir, corpora["train"], schedule)
+    assert not os.path.exists(log_dir)
+
+
+def test_checkpoint_without_config_is_an_error(copy_of_trained, corpora):
+    os.remove(os.path.join(copy_of_trained, rundir.HPARAMS_FILE))
+    with pytest.raises(rundir.LogDirError, match="lacks hparams.json"):
+        training.train(copy_of_trained, corpora["train"], training.Schedule(5))
+
+
+if __name__ == "__main__":
+    testing.main(__file__)
