@@ -51,6 +51,7 @@ class ProgressBar:
         self._start_time = None
         self._last_write = None
         self._line_length = 0
+        self._unwritten = None  # The latest line not written yet.
 
     def update(self, step: int, metrics: Mapping[str, float] | None = None,
                force: bool = False) -> None:
@@ -58,14 +59,18 @@ class ProgressBar:
         now = self._clock()
         if self._start_time is None:
             self._start_step, self._start_time = step, now
+        line = self.render(step, now, metrics or {})
         if (not force and self._last_write is not None
                 and now - self._last_write < self._interval):
+            self._unwritten = line
             return
         self._last_write = now
-        self._write(self.render(step, now, metrics or {}))
+        self._write(line)
 
     def close(self) -> None:
-        """Ends the line on a terminal."""
+        """Writes the latest state if it was held back; ends the line."""
+        if self._unwritten is not None:
+            self._write(self._unwritten)
         if self._tty and self._line_length:
             self._stream.write("\n")
             self._stream.flush()
@@ -91,6 +96,7 @@ class ProgressBar:
         return " ".join(parts)
 
     def _write(self, line: str) -> None:
+        self._unwritten = None
         if self._tty:
             padding = " " * max(0, self._line_length - len(line))
             self._stream.write("\r" + line + padding)

@@ -60,6 +60,18 @@ def test_pipe_gets_a_line_per_interval():
     assert [line.split()[0] for line in lines] == ["1/10", "6/10", "10/10"]
 
 
+def test_close_writes_the_latest_state():
+    clock = FakeClock()
+    stream = io.StringIO()
+    bar = progress.ProgressBar(10, stream=stream, interval=5, clock=clock)
+    bar.update(1)
+    bar.update(2)
+    bar.close()
+    bar.close()
+    lines = stream.getvalue().splitlines()
+    assert [line.split()[0] for line in lines] == ["1/10", "2/10"]
+
+
 def test_terminal_line_is_redrawn():
     clock = FakeClock()
     stream = TtyStream()
