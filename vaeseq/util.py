@@ -104,9 +104,16 @@ def apply_over_time(fn: Callable, *inputs: tf.Tensor):
 
     Returns `fn`'s output nest with every tensor reshaped back to `[B, T, ...]`.
     """
+    leading = tf.convert_to_tensor(inputs[0]).shape[:2]  # Static [B, T] where known.
     batch_size = tf.shape(inputs[0])[0]
     outputs = fn(*[merge_batch_time(x) for x in inputs])
-    return tf.nest.map_structure(lambda y: split_batch_time(y, batch_size), outputs)
+
+    def split(y):
+        y = split_batch_time(y, batch_size)
+        y.set_shape(leading.concatenate(y.shape[2:]))
+        return y
+
+    return tf.nest.map_structure(split, outputs)
 
 
 def swap_batch_time(x: tf.Tensor) -> tf.Tensor:

@@ -204,6 +204,11 @@ class _ModelCore(snt.RNNCore):
         super().__init__(name=name or vae.name + "_" + type(self).__name__.lower())
         self._vae = vae
 
+    @property
+    @abc.abstractmethod
+    def _output_dtypes(self):
+        """Nest of the dtypes of one step's outputs."""
+
     def initial_state(self, batch_size, seed=None) -> ModelState:
         """The state before step 1; `seed` is an optional stateless seed `[2]`."""
         return ModelState(
@@ -213,14 +218,33 @@ class _ModelCore(snt.RNNCore):
             seed=tfp.random.sanitize_seed(seed))
 
     def _unroll(self, inputs, initial_state):
-        """Runs the core over batch-major `inputs`; returns batch-major outputs."""
-        outputs, final_state = snt.dynamic_unroll(
-            self, tf.nest.map_structure(util.swap_batch_time, inputs), initial_state)
-        return tf.nest.map_structure(util.swap_batch_time, outputs), final_state
+        """Runs the core over batch-major `inputs`; returns batch-major outputs.
+
+        A plain `tf.while_loop` rather than `snt.dynamic_unroll`, which runs
+        AutoGraph over the whole core and makes tracing several times slower.
+        """
+        steps = tf.nest.map_structure(util.swap_batch_time, inputs)  # [T, B, ...]
+        num_steps = tf.shape(tf.nest.flatten(steps)[0])[0]
+        arrays = tf.nest.map_structure(lambda dtype: tf.TensorArray(dtype, size=num_steps),
+                                       self._output_dtypes)
+
+        def body(t, state, arrays):
+            output, state = self(tf.nest.map_structure(lambda x: x[t], steps), state)
+            arrays = tf.nest.map_structure(lambda a, o: a.write(t, o), arrays, output)
+            return t + 1, state, arrays
+
+        _, final_state, arrays = tf.while_loop(
+            lambda t, *_: t < num_steps, body, (0, initial_state, arrays))
+        outputs = tf.nest.map_structure(lambda a: util.swap_batch_time(a.stack()), arrays)
+        return outputs, final_state
 
 
 class GenCore(_ModelCore):
     """Ancestral sampling: context -> latent ~ prior -> x ~ emission -> agent.observe."""
+
+    @property
+    def _output_dtypes(self):
+        return (self._vae.obs_decoder.event_dtype, tf.float32)
 
     def __call__(self, agent_input, state: ModelState):
         """One step: `[B, ...]` agent input -> ((x_t, latent_t), next state)."""
@@ -259,6 +283,10 @@ class EvalCore(_ModelCore):
     log-likelihood, and for the latent models a one-sample estimate of
     p(x_t | x_{<t}) under prior sampling.
     """
+
+    @property
+    def _output_dtypes(self):
+        return tf.float32
 
     def __call__(self, inputs, state: ModelState):
         """((agent input, x_t), state) -> (log p(x_t | ...) `[B]`, next state)."""

@@ -36,11 +36,8 @@ def make_model(hparams: HParams, vocab_size: int) -> vae_mod.VAEBase:
 def contexts(vae: vae_mod.VAEBase, observed: tf.Tensor) -> tf.Tensor:
     """The agent's contexts `[B, T, C]` for character ids `[B, T]`."""
     shape = tf.shape(observed)
-    result = agent_mod.contexts_for_static_observations(
+    return agent_mod.contexts_for_static_observations(
         observed, vae.agent, agent_mod.null_inputs(shape[0], shape[1]))
-    # The agent's reshapes lose the static [B, T]; give them back.
-    return tf.ensure_shape(
-        result, observed.shape[:2].concatenate(result.shape[2:]))
 
 
 def build(vae: vae_mod.VAEBase) -> None:
