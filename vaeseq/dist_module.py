@@ -98,6 +98,18 @@ class DistCore(DistModule):
         return _LogProbsCore(self)
 
 
+class StatelessDistCore(DistCore):
+    """A `DistCore` with no state: each step's distribution depends on its input alone."""
+
+    @property
+    def state_size(self):
+        return ()
+
+    def initial_state(self, batch_size):
+        del batch_size
+        return ()
+
+
 class _SamplesCore(snt.RNNCore):
     """Draws one event per step from a `DistCore`."""
 

@@ -51,6 +51,9 @@ class VAEBase(snt.Module, abc.ABC):
       obs_encoder: a Sonnet module, observation `[N, ...]` -> `[N, D]`.
       obs_decoder: a `DistModule`, features `[N, F]` -> p(x_t).
       name: the module name.
+
+    Subclasses build their sub-modules in the constructor, including the two
+    `DistCore`s generation runs: `self._latent_prior` and `self._emission`.
     """
 
     def __init__(self, hparams, agent: agent_mod.Agent, obs_encoder: snt.Module,
@@ -79,14 +82,14 @@ class VAEBase(snt.Module, abc.ABC):
         """Z, the size of one step's latent vector."""
 
     @property
-    @abc.abstractmethod
     def latent_prior_distcore(self) -> dist_module.DistCore:
         """p(latent_t | history): input the context `[B, C]`, event `[B, Z]`."""
+        return self._latent_prior
 
     @property
-    @abc.abstractmethod
     def observed_distcore(self) -> dist_module.DistCore:
         """p(x_t | history, latent_t): input (context, latent), event one observation."""
+        return self._emission
 
     @property
     def gen_core(self) -> "GenCore":
@@ -158,7 +161,7 @@ class VAEBase(snt.Module, abc.ABC):
         return tf.reduce_logsumexp(log_weights, axis=0) - math.log(k)
 
 
-class EmissionCore(dist_module.DistCore):
+class EmissionCore(dist_module.StatelessDistCore):
     """p(x_t | latent_t) through the observation decoder; input (context, latent).
 
     This core is stateless and decodes the latent alone; subclasses add
@@ -176,14 +179,6 @@ class EmissionCore(dist_module.DistCore):
     @property
     def event_dtype(self):
         return self._obs_decoder.event_dtype
-
-    @property
-    def state_size(self):
-        return ()
-
-    def initial_state(self, batch_size):
-        del batch_size
-        return ()
 
     def __call__(self, inputs, state):
         """Returns (decoder params for x_t, state)."""

@@ -18,7 +18,7 @@ from vaeseq.vae import base
 tfd = tfp.distributions
 
 
-class StandardNormalPrior(dist_module.DistCore):
+class StandardNormalPrior(dist_module.StatelessDistCore):
     """p(z_t) = N(0, I), the same at every step; event `[Z]`."""
 
     def __init__(self, latent_size: int, name: str | None = None):
@@ -32,14 +32,6 @@ class StandardNormalPrior(dist_module.DistCore):
     @property
     def event_dtype(self):
         return tf.float32
-
-    @property
-    def state_size(self):
-        return ()
-
-    def initial_state(self, batch_size):
-        del batch_size
-        return ()
 
     def __call__(self, context, state):
         """Returns ((loc, scale) each `[B, Z]`, state)."""
@@ -86,14 +78,6 @@ class IndependentSequence(base.VAEBase):
     @property
     def latent_size(self) -> int:
         return self._hparams.latent_size
-
-    @property
-    def latent_prior_distcore(self):
-        return self._latent_prior
-
-    @property
-    def observed_distcore(self):
-        return self._emission
 
     def _sample_posterior(self, contexts, observed, seed):
         encoded = util.apply_over_time(self._obs_encoder, observed)  # [B, T, E]

@@ -56,14 +56,6 @@ class RNN(base.VAEBase):
     def latent_size(self) -> int:
         return self._d_core.output_size
 
-    @property
-    def latent_prior_distcore(self):
-        return self._latent_prior
-
-    @property
-    def observed_distcore(self):
-        return self._emission
-
     def _sample_posterior(self, contexts, observed, seed):
         del observed, seed  # d_t depends on the contexts alone.
         states, _ = self._d_core.unroll(contexts)  # [B, T, H]

@@ -87,14 +87,6 @@ class SRNN(base.VAEBase):
     def latent_size(self) -> int:
         return self._d_core.output_size + self._hparams.latent_size
 
-    @property
-    def latent_prior_distcore(self):
-        return self._latent_prior
-
-    @property
-    def observed_distcore(self):
-        return self._emission
-
     def _sample_posterior(self, contexts, observed, seed):
         d, _ = self._d_core.unroll(contexts)  # [B, T, H]
         encoded = util.apply_over_time(self._obs_encoder, observed)  # [B, T, E]
