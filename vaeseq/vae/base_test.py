@@ -97,7 +97,7 @@ def test_checkpoint_restores_into_fresh_instance(vae_type, tmp_path):
     tf.train.Checkpoint(model=fresh).restore(path).assert_existing_objects_matched()
     after = _outputs(fresh)
     for name in before:
-        np.testing.assert_allclose(after[name], before[name], rtol=1e-6, err_msg=name)
+        np.testing.assert_allclose(after[name], before[name], rtol=1e-5, atol=1e-6, err_msg=name)
 
 
 @pytest.mark.parametrize("vae_type", VAE_TYPES)
