@@ -4,6 +4,7 @@ import errno
 import json
 import os
 import pathlib
+import shutil
 import signal
 import subprocess
 import sys
@@ -184,7 +185,10 @@ def test_evaluate_bad_corpus(content, message, trained_dir, tmp_path,
 
 
 def command(*args):
-    return [sys.executable, "-m", "vaeseq.examples.text.cli", *args]
+    """The installed console command (`make setup` installs it beside python)."""
+    script = shutil.which("vaeseq-text", path=os.path.dirname(sys.executable))
+    assert script, "vaeseq-text is not installed; run `make setup`"
+    return [script, *args]
 
 
 def test_installed_command(tmp_path, corpora, tiny_hparams):
