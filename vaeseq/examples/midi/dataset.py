@@ -9,7 +9,7 @@ import glob
 import json
 import os
 import warnings
-from typing import Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import scipy.io
@@ -63,8 +63,8 @@ def load_sequences(
         ValueError: `split` is not one of `SPLITS`.
         FileNotFoundError: `dataset` is neither an existing path nor a glob
             pattern.
-        DatasetError: the source yields no sequences, lacks the split or holds
-            something other than piano rolls.
+        DatasetError: the source cannot be parsed, yields no sequences,
+            lacks the split or holds something other than piano rolls.
         safe_pickle.UnsafePickleError: a pickle names a global that the
             benchmark layout does not need.
     """
@@ -74,10 +74,11 @@ def load_sequences(
     if suffix == ".mat":
         sequences = _load_mat(dataset, split)
     elif suffix == ".json":
-        sequences = _load_pitch_steps(dataset, split, _read_json(dataset))
+        sequences = _load_pitch_steps(
+            dataset, split, _parse(dataset, _read_json))
     elif suffix in _PICKLE_SUFFIXES:
         sequences = _load_pitch_steps(
-            dataset, split, safe_pickle.load_pickle(_existing_file(dataset)))
+            dataset, split, _parse(dataset, safe_pickle.load_pickle))
     else:
         return _load_midi(dataset, rate)
     if not sequences:
@@ -196,9 +197,31 @@ def _existing_file(path: str) -> str:
     return path
 
 
+def _parse(path: str, read: Callable[[str], Any]) -> Any:
+    """Returns `read(path)`, raising a `DatasetError` if the file is corrupt.
+
+    Raises:
+        FileNotFoundError: `path` is no file.
+        OSError: it cannot be read.
+        safe_pickle.UnsafePickleError: a pickle names a forbidden global.
+        DatasetError: its contents cannot be parsed.
+    """
+    _existing_file(path)
+    try:
+        return read(path)
+    except (OSError, safe_pickle.UnsafePickleError):
+        raise
+    # scipy.io, json and pickle raise many unrelated exception types
+    # (MatReadError, IndexError, UnpicklingError, EOFError, ValueError, ...)
+    # on malformed data, so any other failure means a corrupt file.
+    except Exception as error:  # pylint: disable=broad-except
+        detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        raise DatasetError(f"cannot parse {path} ({detail})") from error
+
+
 def _load_mat(path: str, split: str) -> list[np.ndarray]:
     """Reads one split of a benchmark MATLAB file."""
-    contents = scipy.io.loadmat(_existing_file(path))
+    contents = _parse(path, scipy.io.loadmat)
     key = _MAT_KEYS[split]
     if key not in contents:
         raise DatasetError(f"{path} has no {key!r} array for split {split!r}")
@@ -213,7 +236,7 @@ def _load_mat(path: str, split: str) -> list[np.ndarray]:
 
 def _read_json(path: str) -> object:
     """Parses a JSON file."""
-    with open(_existing_file(path), encoding="utf-8") as json_file:
+    with open(path, encoding="utf-8") as json_file:
         return json.load(json_file)
 
 

@@ -1,7 +1,6 @@
 """Tests for dataset.py on the benchmark and MIDI files of the shared data."""
 
 import json
-import os
 import pathlib
 import shutil
 
@@ -12,13 +11,8 @@ import pytest
 from vaeseq import testing
 from vaeseq.examples.midi import dataset
 from vaeseq.examples.midi import pianoroll
+from vaeseq.examples.midi.testdata import MIDI_DIR, POLYPHONIC_DIR, data_path
 
-DATA_DIR = pathlib.Path(
-    os.environ.get("VAESEQ_DATA_DIR")
-    or pathlib.Path(os.path.abspath(__file__)).parents[3] / ".." / "shared"
-    / "data")
-POLYPHONIC_DIR = DATA_DIR / "polyphonic"
-MIDI_DIR = DATA_DIR / "midi"
 JSB_FILES = ("JSB_Chorales.mat", "jsb-chorales-quarter.json", "jsb-chorales-quarter.pkl")
 # (file, split) -> (sequences, total time steps), from the data README.
 SPLIT_SIZES = {
@@ -30,12 +24,6 @@ SPLIT_SIZES = {
     ("Nottingham.mat", "test"): (170, 44_463),
 }
 NUM_MIDI_FILES = 11
-
-
-def data_path(path):
-    if not path.exists():
-        pytest.skip(f"test data not found: {path}")
-    return str(path)
 
 
 @pytest.fixture(name="midi_file")
@@ -100,6 +88,21 @@ def test_unknown_split():
 def test_missing_path(name, tmp_path):
     with pytest.raises(FileNotFoundError, match=f"not found: .*{name}$"):
         dataset.load_sequences(str(tmp_path / name))
+
+
+@pytest.mark.parametrize("name, content", [
+    ("empty.mat", b""),
+    ("garbage.mat", b"garbage" * 20),
+    ("truncated.pkl", b"\x80\x02}q\x00(U\x05train"),
+    ("garbage.pkl", b"garbage"),
+    ("bad.json", b"{not json"),
+    ("latin1.json", b"{\"train\": \"caf\xe9\"}"),
+])
+def test_corrupt_benchmark_file(name, content, tmp_path):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(dataset.DatasetError, match=f"cannot parse .*{name} "):
+        dataset.load_sequences(str(path))
 
 
 def test_json_with_bad_pitch(tmp_path):

@@ -1,0 +1,171 @@
+"""Tests for cli.py: bad input, and training stopped by a signal in a real process."""
+
+import json
+import os
+import pathlib
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from vaeseq import testing
+from vaeseq.examples.midi import cli
+from vaeseq.examples.midi import dataset
+
+REPO_ROOT = pathlib.Path(os.path.abspath(__file__)).parents[3]
+
+
+def run_cli(argv, capsys):
+    status = cli.main(argv)
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def assert_one_line_error(status, err, command):
+    assert status == 2, err
+    assert err.count("\n") == 1 and err.endswith("\n"), err
+    assert err.startswith(f"vaeseq-midi {command}: error: "), err
+
+
+def test_splits_match_the_dataset():
+    assert cli.SPLITS == dataset.SPLITS
+
+
+def corrupt_midi_dir(tmp_path):
+    directory = tmp_path / "midi"
+    directory.mkdir()
+    (directory / "a.mid").write_bytes(b"MThd garbage")
+    (directory / "b.midi").write_bytes(b"")
+    return str(directory)
+
+
+@pytest.mark.parametrize("source, flags, message", [
+    ("missing.mat", "", "not found"),
+    ("missing_dir", "", "not found"),
+    (None, "", "pass --dataset"),
+    ("corrupt_midi", "", "no readable MIDI files"),
+    ("corrupt.mat", "", "cannot parse"),
+    ("jsb", ",no_such_hparam=1", "no_such_hparam"),
+    ("jsb", ",rnn_hidden_sizes=[16", "Malformed"),
+    ("jsb", ",sequence_size=abc", "sequence_size"),
+    ("jsb", ",vae_type=XYZ", "vae_type"),
+    ("jsb", ",rate=0", "rate must be positive"),
+])
+def test_train_bad_input(source, flags, message, tmp_path, jsb, tiny_hparams,
+                         capsys):
+    (tmp_path / "corrupt.mat").write_bytes(b"not a MATLAB file")
+    paths = {None: None, "jsb": jsb, "corrupt_midi": corrupt_midi_dir(tmp_path)}
+    source = paths.get(source, str(tmp_path / (source or "")))
+    log_dir = tmp_path / "log"
+    argv = ["train", "--log_dir", str(log_dir), "--iters", "2",
+            "--hparams", tiny_hparams + flags]
+    status, out, err = run_cli(
+        argv + (["--dataset", source] if source else []), capsys)
+    assert_one_line_error(status, err, "train")
+    assert message in err
+    assert not out
+    assert not log_dir.exists()
+
+
+def test_usage_errors_are_one_line(tmp_path, capsys):
+    for argv in (["train", "--log_dir", str(tmp_path), "--bogus"],
+                 ["evaluate", "--log_dir", str(tmp_path), "--split", "dev"]):
+        with pytest.raises(SystemExit) as info:
+            cli.main(argv)
+        assert info.value.code == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and err.startswith("vaeseq-midi"), err
+        assert ": error: " in err
+
+
+def corrupt_state(log_dir):
+    pathlib.Path(log_dir, "checkpoint").write_bytes(b"\x00garbage{{")
+
+
+def corrupt_index(log_dir):
+    pathlib.Path(log_dir, "ckpt-3.index").write_bytes(b"not an index")
+
+
+@pytest.mark.parametrize("command", ["train", "generate", "evaluate"])
+@pytest.mark.parametrize("damage, flags, message", [
+    (corrupt_state, [], "Corrupt checkpoint state"),
+    (corrupt_index, [], "Cannot restore checkpoint"),
+    (None, ["--hparams", "rnn_hidden_sizes=[32]"], "architecture"),
+    (None, ["--hparams", "sequence_size=[1,"], "Malformed"),
+])
+def test_bad_log_dir_or_flags(command, damage, flags, message,
+                              copy_of_trained, jsb, tmp_path, dir_state,
+                              capsys):
+    if damage is not None:
+        damage(copy_of_trained)
+    before = dir_state(copy_of_trained)
+    out_dir = tmp_path / "samples"
+    status, out, err = run_cli(
+        [command, "--log_dir", copy_of_trained, "--iters", "5", "--dataset",
+         jsb, "--out_dir", str(out_dir)] + flags, capsys)
+    assert_one_line_error(status, err, command)
+    assert message in err
+    assert not out
+    assert dir_state(copy_of_trained) == before
+    assert not out_dir.exists()
+
+
+@pytest.mark.parametrize("command", ["generate", "evaluate"])
+def test_needs_a_checkpoint(command, jsb, tmp_path, dir_state, capsys):
+    (tmp_path / "empty").mkdir()
+    for log_dir in (str(tmp_path / "empty"), str(tmp_path / "missing")):
+        before = dir_state(log_dir)
+        status, _, err = run_cli(
+            [command, "--log_dir", log_dir, "--dataset", jsb, "--out_dir",
+             str(tmp_path / "samples")], capsys)
+        assert_one_line_error(status, err, command)
+        assert "No checkpoint" in err
+        assert dir_state(log_dir) == before
+    assert not (tmp_path / "samples").exists()
+
+
+def test_signal_stops_training_then_generate_and_evaluate(
+        tmp_path, jsb, tiny_hparams, capsys):
+    """Train in a real process until SIGTERM; use what it saved."""
+    log_dir = str(tmp_path / "log")
+    with subprocess.Popen(
+            [sys.executable, "-m", "vaeseq.examples.midi.cli", "train",
+             "--dataset", jsb, "--log_dir", log_dir, "--hparams",
+             "vae_type=RNN," + tiny_hparams, "--iters", "1000000",
+             "--save_every", "1000000"],
+            stderr=subprocess.PIPE, text=True,
+            env=dict(os.environ, PYTHONPATH=str(REPO_ROOT))) as train:
+        for line in train.stderr:
+            if line.startswith("1/1000000 "):
+                break
+        train.send_signal(signal.SIGTERM)
+        rest = train.stderr.read()
+    assert train.returncode == 0, rest
+    assert "Stopped by SIGTERM at step" in rest
+    step = int(rest.split("Stopped by SIGTERM at step ")[1].split(";")[0])
+    assert os.path.exists(os.path.join(log_dir, f"ckpt-{step}.index"))
+
+    out_dir = tmp_path / "samples"
+    status, out, err = run_cli(
+        ["generate", "--log_dir", log_dir, "--out_dir", str(out_dir),
+         "--samples", "2", "--hparams", "sequence_size=5"], capsys)
+    assert status == 0, err
+    assert out.split() == [str(out_dir / f"sample_00{i}{suffix}")
+                           for i in range(2) for suffix in (".mid", ".wav", ".png")]
+
+    output = tmp_path / "scores.json"
+    status, out, err = run_cli(
+        ["evaluate", "--log_dir", log_dir, "--dataset", jsb, "--split",
+         "valid", "--output_json", str(output)], capsys)
+    assert status == 0, err
+    assert out.startswith(f"{jsb} (valid): ELBO ") and out.count("\n") == 1
+    scores = json.loads(output.read_text())
+    assert list(scores) == [jsb]
+    assert scores[jsb]["num_steps"] == 4_602
+    assert scores[jsb]["iw_log_prob_per_step"] == pytest.approx(
+        scores[jsb]["elbo_per_step"])  # The RNN model has no latents.
+
+
+if __name__ == "__main__":
+    testing.main(__file__)

@@ -1,0 +1,41 @@
+"""The MIDI model: a sequence VAE over piano-roll steps.
+
+Each observation is one step of a piano roll, a float32 vector of the 88
+keys holding 0 or 1 (event shape `[88]`). The agent's context at step t is
+the encoding of step t - 1 (the `obs_encoder_fc_layers` MLP), and the
+decoder is an independent Bernoulli per key (`codec.BernoulliDecoder`, a
+`tfd.Independent`), so log p(x_t) is the sum over the keys.
+"""
+
+import tensorflow as tf
+
+from vaeseq import agent as agent_mod
+from vaeseq import codec
+from vaeseq import vae as vae_mod
+from vaeseq.examples.midi import pianoroll
+from vaeseq.examples.text import model as text_model
+from vaeseq.hparams import HParams
+
+
+def make_model(hparams: HParams) -> vae_mod.VAEBase:
+    """Builds the model named by `hparams.vae_type` over piano-roll steps.
+
+    The model's variables are created on first use; call `build` to create
+    them before restoring a checkpoint.
+
+    Raises:
+        ValueError: an unknown `vae_type`, activation or projection, or no
+            `obs_encoder_fc_layers`.
+    """
+    obs_encoder = codec.MLPObsEncoder(hparams, name="obs_encoder")
+    agent = agent_mod.EncodeObsAgent(obs_encoder, name="agent")
+    obs_decoder = codec.BernoulliDecoder(
+        hparams, [pianoroll.NUM_KEYS], name="obs_decoder")
+    return vae_mod.make(hparams, agent, obs_encoder, obs_decoder, name="vae")
+
+
+def build(vae: vae_mod.VAEBase) -> None:
+    """Creates every variable of `vae` by scoring one silent step."""
+    observed = tf.zeros([1, 1, pianoroll.NUM_KEYS])
+    vae.iw_log_prob(text_model.contexts(vae, observed), observed, num_samples=1)
+    vae.gen_core.generate(agent_mod.null_inputs(1, 1))

@@ -1,0 +1,63 @@
+"""Tests for scoring.py: whole pieces of different lengths, scored exactly."""
+
+import numpy as np
+import pytest
+
+from vaeseq import testing
+from vaeseq.examples.midi import hparams as hparams_mod
+from vaeseq.examples.midi import model
+from vaeseq.examples.midi import scoring
+
+TINY = dict(rnn_hidden_sizes=[6], latent_size=3, obs_encoder_fc_layers=[5],
+            obs_decoder_fc_hidden_layers=[7], latent_decoder_fc_layers=[4])
+
+
+def pieces(lengths, seed=0):
+    rng = np.random.default_rng(seed)
+    return [(rng.random([length, 88]) < 0.1).astype(np.float32)
+            for length in lengths]
+
+
+def test_equal_length_batches():
+    sequences = pieces([3, 5, 3, 3, 5, 2])
+    batches = [(rolls.numpy(), mask.numpy()) for rolls, mask in
+               scoring.equal_length_batches(sequences, batch_size=2)]
+    assert [rolls.shape for rolls, _ in batches] == [
+        (1, 2, 88), (2, 3, 88), (1, 3, 88), (2, 5, 88)]
+    assert all(mask.shape == rolls.shape[:2] and mask.all()
+               for rolls, mask in batches)
+    np.testing.assert_array_equal(batches[1][0], np.stack(
+        [sequences[0], sequences[2]]))
+
+
+@pytest.fixture(name="rnn", scope="module")
+def fixture_rnn():
+    vae = model.make_model(hparams_mod.make_hparams(vae_type="RNN", **TINY))
+    model.build(vae)
+    return vae
+
+
+def test_scores_add_up_over_pieces(rnn):
+    # The RNN model's bounds are exact log-likelihoods, free of sampling,
+    # so scoring pieces together or one by one must agree.
+    sequences = pieces([4, 7, 4, 2])
+    scorer = scoring.Scorer(rnn, batch_size=3, num_samples=2)
+    together = scorer.score(sequences)
+    alone = [scorer.score([piece]) for piece in sequences]
+    assert together.num_steps == 17
+    assert together.num_samples == 2
+    assert together.elbo == pytest.approx(sum(s.elbo for s in alone), rel=1e-5)
+    assert together.iw_log_prob == pytest.approx(together.elbo, rel=1e-5)
+    assert together.elbo_per_step == pytest.approx(together.elbo / 17)
+    assert together.elbo < 0
+
+
+def test_scorer_checks_arguments(rnn):
+    with pytest.raises(ValueError, match="batch_size"):
+        scoring.Scorer(rnn, batch_size=0)
+    with pytest.raises(ValueError, match="log_prob_samples"):
+        scoring.Scorer(rnn, batch_size=1, num_samples=-1)
+
+
+if __name__ == "__main__":
+    testing.main(__file__)
