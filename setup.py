@@ -32,6 +32,7 @@ setuptools.setup(
     entry_points={
         "console_scripts": [
             "vaeseq-text=vaeseq.examples.text.cli:main",
+            "vaeseq-midi=vaeseq.examples.midi.cli:main",
         ],
     },
     classifiers=[
