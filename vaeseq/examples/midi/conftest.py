@@ -11,7 +11,6 @@ import pytest
 
 from vaeseq.examples.midi import testdata
 from vaeseq.examples.midi import training
-from vaeseq.examples.text import training as text_training
 from vaeseq.examples.text.conftest import directory_state
 
 # Tiny sizes: every model trains, samples and scores in well under a second
@@ -43,9 +42,9 @@ def fixture_trained_dir(tmp_path_factory, jsb) -> str:
     """
     log_dir = str(tmp_path_factory.mktemp("trained") / "log")
     result = training.train(
-        log_dir, jsb, text_training.Schedule(TRAINED_STEPS),
+        log_dir, jsb, training.Schedule(TRAINED_STEPS),
         hparams="vae_type=SRNN," + TINY_HPARAMS, seed=1)
-    assert result == text_training.TrainResult(TRAINED_STEPS, None)
+    assert result == training.TrainResult(TRAINED_STEPS, None)
     return log_dir
 
 
