@@ -7,9 +7,11 @@ it to stop; it shows a progress bar and writes TensorBoard summaries
 through `TrainHooks`. An example checks its input and builds its model
 first (writing nothing), then::
 
-    step_fn = training.dataset_steps(ops, batches)
-    result = training.run(log_dir, checkpoint, ops.global_step, step_fn,
-                          schedule, MyHooks(...))
+    result = training.run_on_dataset(log_dir, checkpoint, ops, batches,
+                                     schedule, MyHooks(...))
+
+or, for steps other than `TrainOps` on a dataset, `training.run` with a
+step function.
 """
 
 import dataclasses
@@ -99,16 +101,6 @@ class TrainHooks:
         return {}
 
 
-def dataset_steps(ops: train_mod.TrainOps, batches: tf.data.Dataset) -> StepFn:
-    """A step function that trains `ops` on the next batch of `batches`.
-
-    The agent computes the contexts inside the step (`contexts=None`), so it
-    trains too. `batches` must be endless.
-    """
-    iterator = iter(batches)
-    return lambda: ops(None, next(iterator))
-
-
 def run(log_dir: str, checkpoint: tf.train.Checkpoint,
         global_step: tf.Variable, step_fn: StepFn, schedule: Schedule,
         hooks: TrainHooks, progress_stream: TextIO | None = None) -> TrainResult:
@@ -146,6 +138,21 @@ def run(log_dir: str, checkpoint: tf.train.Checkpoint,
     if step < schedule.iters:
         return TrainResult(step, "time limit")
     return TrainResult(step, None)
+
+
+def run_on_dataset(log_dir: str, checkpoint: tf.train.Checkpoint,
+                   ops: train_mod.TrainOps, batches: tf.data.Dataset,
+                   schedule: Schedule, hooks: TrainHooks,
+                   progress_stream: TextIO | None = None) -> TrainResult:
+    """`run` with steps of `ops` on the batches of an endless dataset.
+
+    The agent computes the contexts inside each step (`contexts=None`), so
+    it trains too. Arguments and errors are `run`'s.
+    """
+    iterator = iter(batches)
+    return run(log_dir, checkpoint, ops.global_step,
+               lambda: ops(None, next(iterator)), schedule, hooks,
+               progress_stream)
 
 
 def _loop(manager: tf.train.CheckpointManager, global_step: tf.Variable,

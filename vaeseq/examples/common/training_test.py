@@ -135,18 +135,25 @@ def test_bad_schedule(schedule, message):
     training.Schedule(0, 1, 1, 1).check()
 
 
-def test_dataset_steps_feeds_batches_in_order():
+def test_run_on_dataset_feeds_batches_in_order(tmp_path):
     seen = []
 
     class Ops:
+        def __init__(self):
+            self.global_step = tf.Variable(0, dtype=tf.int64)
+
         def __call__(self, contexts, observed):
             seen.append((contexts, int(observed)))
-            return {}
+            self.global_step.assign_add(1)
+            return {"loss": tf.constant(1.0)}
 
-    step = training.dataset_steps(Ops(), tf.data.Dataset.range(10).skip(4))
-    step()
-    step()
-    assert seen == [(None, 4), (None, 5)]
+    ops = Ops()
+    result = training.run_on_dataset(
+        str(tmp_path), tf.train.Checkpoint(step=ops.global_step), ops,
+        tf.data.Dataset.range(10).skip(4), training.Schedule(3), Recorder(),
+        open(os.devnull, "w"))
+    assert result == training.TrainResult(3, None)
+    assert seen == [(None, 4), (None, 5), (None, 6)]
 
 
 if __name__ == "__main__":

@@ -64,10 +64,9 @@ def train(
     with errors.bad_input():
         prepared = prepare.prepare(log_dir, source, split, hparams, seed)
     rundir.save_hparams(log_dir, hparams_mod.SPEC, prepared.hparams)
-    return training.run(
-        log_dir, prepared.checkpoint, prepared.ops.global_step,
-        training.dataset_steps(prepared.ops, prepared.batches), schedule,
-        _Hooks(prepared, seed), progress_stream)
+    return training.run_on_dataset(
+        log_dir, prepared.checkpoint, prepared.ops, prepared.batches,
+        schedule, _Hooks(prepared, seed), progress_stream)
 
 
 class _Hooks(elbo_hooks.ElboHooks):

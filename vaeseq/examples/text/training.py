@@ -68,10 +68,9 @@ def train(
         prepared = prepare.prepare(
             log_dir, train_corpus, valid_corpus, hparams, seed)
     rundir.save_config(log_dir, prepared.hparams, prepared.vocabulary)
-    return training.run(
-        log_dir, prepared.checkpoint, prepared.ops.global_step,
-        training.dataset_steps(prepared.ops, prepared.batches), schedule,
-        _Hooks(prepared, seed), progress_stream)
+    return training.run_on_dataset(
+        log_dir, prepared.checkpoint, prepared.ops, prepared.batches,
+        schedule, _Hooks(prepared, seed), progress_stream)
 
 
 class _Hooks(elbo_hooks.ElboHooks):
