@@ -12,6 +12,8 @@ from typing import Sequence
 import sonnet as snt
 import tensorflow as tf
 
+from vaeseq import lstm_sequence
+
 LSTMState = collections.namedtuple("LSTMState", ["hidden", "cell"])
 
 # Sequences up to this many steps (when known at trace time) are unrolled
@@ -55,10 +57,8 @@ class LSTM(snt.RNNCore):
 
     def step(self, projected: tf.Tensor, state: LSTMState):
         """One step from a projected input `[B, 4H]`; returns (`[B, H]`, state)."""
-        gates = projected + tf.matmul(state.hidden, self.w_h)
-        i, f, g, o = tf.split(gates, 4, axis=-1)
-        cell = tf.sigmoid(f + self._forget_bias) * state.cell + tf.sigmoid(i) * tf.tanh(g)
-        hidden = tf.sigmoid(o) * tf.tanh(cell)
+        hidden, cell = lstm_sequence.cell_update(
+            projected + tf.matmul(state.hidden, self.w_h), state.cell, self._forget_bias)
         return hidden, LSTMState(hidden, cell)
 
     def __call__(self, inputs: tf.Tensor, prev_state: LSTMState):
@@ -71,11 +71,10 @@ class LSTM(snt.RNNCore):
         num_steps = projected.shape[0]
         if num_steps is not None and num_steps <= MAX_STATIC_STEPS:
             # A static unroll runs about twice as fast as a while loop on CPU.
-            state, hidden = initial_state, []
-            for t in range(num_steps):
-                out, state = self.step(projected[t], state)
-                hidden.append(out)
-            return tf.stack(hidden, axis=1), state
+            hidden, final_hidden, final_cell = lstm_sequence.run(
+                projected, initial_state.hidden, initial_state.cell, self.w_h,
+                self._forget_bias)
+            return tf.transpose(hidden, [1, 0, 2]), LSTMState(final_hidden, final_cell)
 
         def body(carry, proj_t):
             _, state = carry
