@@ -27,6 +27,8 @@ setuptools.setup(
     ],
     extras_require={
         "midi": MIDI,
+        # The PyTorch baseline of `make bench` (skipped with a note without it).
+        "bench": ["torch>=2.13,<2.14"],
         "test": ["pytest>=8"] + MIDI,
     },
     entry_points={
