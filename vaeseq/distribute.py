@@ -165,6 +165,11 @@ def make_strategy(name: str, cpu_devices: int | None = None) -> tf.distribute.St
     return snt.distribute.Replicator(devices)
 
 
+def is_chief(strategy: tf.distribute.Strategy) -> bool:
+    """Whether this process writes the run's files (always, but for workers > 0)."""
+    return strategy.extended.should_checkpoint
+
+
 @contextlib.contextmanager
 def writable_dir(strategy: tf.distribute.Strategy, log_dir: str) -> Iterator[str]:
     """Where this worker writes checkpoints and summaries: `log_dir` on the chief.
@@ -173,7 +178,7 @@ def writable_dir(strategy: tf.distribute.Strategy, log_dir: str) -> Iterator[str
     save may read variables collectively), but only the chief's copy is
     kept: the others write into a temporary directory deleted on exit.
     """
-    if strategy.extended.should_checkpoint:
+    if is_chief(strategy):
         yield log_dir
         return
     scratch = tempfile.mkdtemp(prefix="vaeseq-worker-")

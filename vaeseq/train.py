@@ -157,6 +157,12 @@ class TrainOps(snt.Module):
                 loss += tf.nn.scale_regularization_loss(
                     hparams.l2_regularization * tf.add_n([tf.nn.l2_loss(w) for w in weights]))
         grads = tape.gradient(loss, variables)
+        if self._distributed:
+            # Sonnet's Adam reads its moments sparsely for an embedding's
+            # IndexedSlices, which replica-local variables cannot do; dense
+            # gradients of an embedding table also all-reduce in one piece.
+            grads = [tf.convert_to_tensor(g) if isinstance(g, tf.IndexedSlices) else g
+                     for g in grads]
         grads, log_prob, divergence, loss = self._sum_over_replicas(
             (grads, log_prob, divergence, loss))
         grad_norm = tf.linalg.global_norm(grads)

@@ -10,6 +10,9 @@ sampled pieces to TensorBoard as piano-roll images and audio.
 
 from typing import Mapping, TextIO
 
+import tensorflow as tf
+
+from vaeseq import distribute
 from vaeseq.examples.common import elbo_hooks
 from vaeseq.examples.common import errors
 from vaeseq.examples.common import rundir
@@ -38,6 +41,7 @@ def train(
     hparams: str | None = None,
     seed: int | None = None,
     progress_stream: TextIO | None = None,
+    strategy: tf.distribute.Strategy | None = None,
 ) -> TrainResult:
     """Trains (or resumes training) until the global step reaches the end.
 
@@ -50,6 +54,8 @@ def train(
             on top of the saved values and cannot change the architecture.
         seed: makes initialisation, data order and sampling repeatable.
         progress_stream: where the progress bar goes; stderr by default.
+        strategy: the `tf.distribute` strategy to train under (see
+            docs/distributed.md); one device if None.
 
     Returns:
         The step reached and what, if anything, stopped training early.
@@ -61,12 +67,14 @@ def train(
             good state is saved first.
     """
     schedule.check()
-    with errors.bad_input():
+    strategy = strategy or tf.distribute.get_strategy()
+    with errors.bad_input(), strategy.scope():
         prepared = prepare.prepare(log_dir, source, split, hparams, seed)
-    rundir.save_hparams(log_dir, hparams_mod.SPEC, prepared.hparams)
+    if distribute.is_chief(strategy):  # The other workers write nothing there.
+        rundir.save_hparams(log_dir, hparams_mod.SPEC, prepared.hparams)
     return training.run_on_dataset(
         log_dir, prepared.checkpoint, prepared.ops, prepared.batches,
-        schedule, _Hooks(prepared, seed), progress_stream)
+        schedule, _Hooks(prepared, seed), progress_stream, strategy)
 
 
 class _Hooks(elbo_hooks.ElboHooks):

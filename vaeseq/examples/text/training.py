@@ -11,6 +11,9 @@ given a validation corpus, its bits per character to TensorBoard.
 
 from typing import Mapping, TextIO
 
+import tensorflow as tf
+
+from vaeseq import distribute
 from vaeseq.examples.common import elbo_hooks
 from vaeseq.examples.common import errors
 from vaeseq.examples.common import summaries
@@ -37,6 +40,7 @@ def train(
     hparams: str | None = None,
     seed: int | None = None,
     progress_stream: TextIO | None = None,
+    strategy: tf.distribute.Strategy | None = None,
 ) -> TrainResult:
     """Trains (or resumes training) until the global step reaches the end.
 
@@ -51,6 +55,8 @@ def train(
             on top of the saved values and cannot change the architecture.
         seed: makes initialisation, data order and sampling repeatable.
         progress_stream: where the progress bar goes; stderr by default.
+        strategy: the `tf.distribute` strategy to train under (see
+            docs/distributed.md); one device if None.
 
     Returns:
         The step reached and what, if anything, stopped training early.
@@ -64,13 +70,15 @@ def train(
             good state is saved first.
     """
     schedule.check()
-    with errors.bad_input():
+    strategy = strategy or tf.distribute.get_strategy()
+    with errors.bad_input(), strategy.scope():
         prepared = prepare.prepare(
             log_dir, train_corpus, valid_corpus, hparams, seed)
-    rundir.save_config(log_dir, prepared.hparams, prepared.vocabulary)
+    if distribute.is_chief(strategy):  # The other workers write nothing there.
+        rundir.save_config(log_dir, prepared.hparams, prepared.vocabulary)
     return training.run_on_dataset(
         log_dir, prepared.checkpoint, prepared.ops, prepared.batches,
-        schedule, _Hooks(prepared, seed), progress_stream)
+        schedule, _Hooks(prepared, seed), progress_stream, strategy)
 
 
 class _Hooks(elbo_hooks.ElboHooks):
