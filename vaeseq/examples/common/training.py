@@ -187,6 +187,41 @@ def run_on_dataset(log_dir: str, checkpoint: tf.train.Checkpoint,
                progress_stream, strategy)
 
 
+def prepare_and_run(log_dir: str, schedule: Schedule,
+                    prepare: Callable[[], Any],
+                    save_config: Callable[[Any], None],
+                    make_hooks: Callable[[Any], TrainHooks],
+                    progress_stream: TextIO | None = None,
+                    strategy: tf.distribute.Strategy | None = None) -> TrainResult:
+    """An example's `train`: check, prepare, save the configuration, train.
+
+    Args:
+        log_dir: the training directory.
+        schedule: checked first.
+        prepare: checks the example's input and builds (or restores) its
+            model and `TrainOps`, writing nothing; it runs in the strategy's
+            scope. It returns a run with attributes `checkpoint`, `ops` and
+            `batches` (global batches of an endless dataset).
+        save_config: writes the run's configuration into `log_dir`; only
+            the chief calls it.
+        make_hooks: the example's hooks for the prepared run.
+        progress_stream: where the progress bar goes; stderr by default.
+        strategy: see `run`.
+
+    Returns, and raises, what `run` does; a `ValueError` from `prepare`
+    becomes an `InputError`.
+    """
+    schedule.check()
+    strategy = strategy or tf.distribute.get_strategy()
+    with errors.bad_input(), strategy.scope():
+        prepared = prepare()
+    if distribute.is_chief(strategy):  # The other workers write nothing there.
+        save_config(prepared)
+    return run_on_dataset(
+        log_dir, prepared.checkpoint, prepared.ops, prepared.batches,
+        schedule, make_hooks(prepared), progress_stream, strategy)
+
+
 # What a collective op raises when a peer worker dies or cannot be reached.
 _PEER_FAILURES = (tf.errors.UnavailableError, tf.errors.AbortedError,
                   tf.errors.CancelledError, tf.errors.DeadlineExceededError)

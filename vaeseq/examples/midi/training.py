@@ -12,9 +12,7 @@ from typing import Mapping, TextIO
 
 import tensorflow as tf
 
-from vaeseq import distribute
 from vaeseq.examples.common import elbo_hooks
-from vaeseq.examples.common import errors
 from vaeseq.examples.common import rundir
 from vaeseq.examples.common import sampler
 from vaeseq.examples.common import summaries
@@ -66,15 +64,12 @@ def train(
         vaeseq.train.NonFiniteError: a step met a non-finite loss; the last
             good state is saved first.
     """
-    schedule.check()
-    strategy = strategy or tf.distribute.get_strategy()
-    with errors.bad_input(), strategy.scope():
-        prepared = prepare.prepare(log_dir, source, split, hparams, seed)
-    if distribute.is_chief(strategy):  # The other workers write nothing there.
-        rundir.save_hparams(log_dir, hparams_mod.SPEC, prepared.hparams)
-    return training.run_on_dataset(
-        log_dir, prepared.checkpoint, prepared.ops, prepared.batches,
-        schedule, _Hooks(prepared, seed), progress_stream, strategy)
+    return training.prepare_and_run(
+        log_dir, schedule,
+        lambda: prepare.prepare(log_dir, source, split, hparams, seed),
+        lambda prepared: rundir.save_hparams(
+            log_dir, hparams_mod.SPEC, prepared.hparams),
+        lambda prepared: _Hooks(prepared, seed), progress_stream, strategy)
 
 
 class _Hooks(elbo_hooks.ElboHooks):
