@@ -101,7 +101,7 @@ def test_two_workers_train_and_the_chief_checkpoint_generates(
     # Worker 1 saved into a scratch directory that it deleted, and wrote
     # nothing into its own --log_dir.
     assert not other_dir.exists()
-    assert not os.listdir(tmp_path / "tmp")
+    assert not list((tmp_path / "tmp").glob("vaeseq-worker-*"))
     generated = generate(chief_dir)
     assert generated.returncode == 0, generated.stderr[-2000:]
     texts = generated.stdout.split(cli_test.cli.SEPARATOR + "\n")
