@@ -57,6 +57,9 @@ def run(projected: tf.Tensor, hidden: tf.Tensor, cell: tf.Tensor, w_h: tf.Tensor
     num_steps = projected.shape[0]
     if num_steps is None:
         raise ValueError("lstm_sequence.run needs a static number of steps")
+    # Read a variable here, outside `forward`: a custom gradient whose forward
+    # pass reads variables must return their gradients separately in eager mode.
+    w_h = tf.convert_to_tensor(w_h)
 
     @tf.custom_gradient
     def forward(projected, hidden, cell, w_h):

@@ -6,10 +6,17 @@ The divergence strength anneals from `divergence_strength_start` towards 1,
 reaching halfway after `divergence_strength_half` steps. The caller runs the
 step repeatedly; `TrainOps` owns the optimizer and the `global_step`, and is
 checkpointable with `tf.train.Checkpoint`.
+
+Under a `tf.distribute` strategy (see `vaeseq.distribute`), B is the global
+batch: each replica sums its shard's terms divided by the global B, and the
+gradients are summed over the replicas exactly once, here, since Sonnet's
+optimizers do not aggregate. Every replica then applies the same update to its
+own copy of the variables.
 """
 
 import sonnet as snt
 import tensorflow as tf
+import tensorflow_probability as tfp
 
 from vaeseq import agent as agent_mod
 from vaeseq.vae import base
@@ -30,22 +37,34 @@ def divergence_strength(hparams, step: tf.Tensor) -> tf.Tensor:
 class TrainOps(snt.Module):
     """Runs one step of Adam on the annealed ELBO of `vae` per call.
 
+    Create it inside `strategy.scope()` to train under a `tf.distribute`
+    strategy: the step then runs on every replica of the strategy that is
+    current at construction. Under a strategy, build the model's variables
+    in the same scope before the first step.
+
     Args:
       hparams: supplies learning_rate, clip_gradient_norm, l2_regularization,
         check_numerics and the divergence-strength schedule.
       vae: the model (a `VAEBase`); its agent is trained too when contexts
         are computed inside the step (pass `contexts=None`).
+      name: the module name.
+      seed: optional stateless seed `[2]` from which each step's sampling
+        seed is derived (with the global step and the replica's index);
+        None draws one from the global generator.
     """
 
-    def __init__(self, hparams, vae: base.VAEBase, name: str | None = None):
+    def __init__(self, hparams, vae: base.VAEBase, name: str | None = None, seed=None):
         super().__init__(name=name)
         self._hparams = hparams
         self._vae = vae
+        self._strategy = tf.distribute.get_strategy()
+        self._distributed = tf.distribute.has_strategy()
+        self._seed = tfp.random.sanitize_seed(seed)
         self.global_step = tf.Variable(0, dtype=tf.int64, trainable=False, name="global_step")
         self.optimizer = snt.optimizers.Adam(hparams.learning_rate)
         # The step has no data-dependent Python control flow (it uses tf.cond),
         # so skip AutoGraph: converting Sonnet and TFP code costs seconds.
-        self._step = tf.function(self._train_step, autograph=False,
+        self._step = tf.function(self._distributed_step, autograph=False,
                                  jit_compile=hparams.jit_compile)
 
     def __call__(self, contexts, observed, agent_inputs=None) -> dict:
@@ -55,22 +74,25 @@ class TrainOps(snt.Module):
           contexts: `[B, T, C]`, or None to compute them from `observed` with
             the model's agent inside the step (so the agent's encoder is
             trained through the contexts as well).
-          observed: `[B, T, *event]`.
+          observed: `[B, T, *event]`; under a strategy, a batch of the
+            strategy's distributed dataset (each replica gets its shard of
+            the global batch).
           agent_inputs: the agent's inputs when `contexts` is None; `[B, T, 0]`
             null inputs by default.
         Returns:
           A dict of scalar tensors: log_prob, divergence and elbo (per
-          sequence, averaged over the batch), elbo_opt (the annealed
+          sequence, averaged over the global batch), elbo_opt (the annealed
           objective), divergence_strength, grad_norm (before clipping), loss.
         Raises:
           NonFiniteError: with check_numerics, when the loss or a gradient is
             not finite; no variable is updated by that step.
         """
-        observed = tf.convert_to_tensor(observed)
-        self._vae.obs_decoder.check_events(observed)
-        if contexts is None and agent_inputs is None:
-            agent_inputs = agent_mod.null_inputs(observed.shape[0], observed.shape[1])
-        self._create_variables(contexts, observed, agent_inputs)
+        if not isinstance(observed, tf.distribute.DistributedValues):
+            observed = tf.convert_to_tensor(observed)
+        for shard in self._strategy.experimental_local_results(observed):
+            self._vae.obs_decoder.check_events(shard)
+        if not self.optimizer.m:  # Adam's first moments: created with everything else.
+            self._create_variables(contexts, observed, agent_inputs)
         result = self._step(contexts, observed, agent_inputs)
         finite = result.pop("finite")
         if not bool(finite):
@@ -81,47 +103,89 @@ class TrainOps(snt.Module):
         return result
 
     def _create_variables(self, contexts, observed, agent_inputs) -> None:
-        """Creates the model's and Adam's variables eagerly, on one time step.
+        """Creates the model's and Adam's variables before the first step.
 
         A `tf.function` that creates variables traces twice on its first
         call; creating them beforehand halves the first step's cost (the
-        trace of the whole step takes far longer than this eager step).
+        trace of the whole step takes far longer than an eager step on one
+        time step). Under a strategy the model's variables already exist
+        (built in its scope), and Adam's moments must be made here: inside
+        the step they would be created in a `tf.cond` branch, where a
+        mirrored variable cannot initialise its replicas' copies.
         """
-        if self.optimizer.m:  # Adam's first moments: created with everything else.
-            return
-        contexts, observed, agent_inputs = tf.nest.map_structure(
-            lambda x: None if x is None else x[:, :1], (contexts, observed, agent_inputs))
-        if contexts is None:
-            contexts = agent_mod.contexts_for_static_observations(
-                observed, self._vae.agent, agent_inputs)
-        latents, _ = self._vae.infer_latents(contexts, observed)
-        self._vae.log_prob_observed(contexts, latents, observed)
+        if not self._distributed:
+            if contexts is None and agent_inputs is None:
+                agent_inputs = agent_mod.null_inputs(observed.shape[0], 1)
+            contexts, observed, agent_inputs = tf.nest.map_structure(
+                lambda x: None if x is None else x[:, :1], (contexts, observed, agent_inputs))
+            if contexts is None:
+                contexts = agent_mod.contexts_for_static_observations(
+                    observed, self._vae.agent, agent_inputs)
+            latents, _ = self._vae.infer_latents(contexts, observed)
+            self._vae.log_prob_observed(contexts, latents, observed)
+        variables = self._vae.trainable_variables
+        if not variables:
+            raise ValueError("Under a tf.distribute strategy, build the model's "
+                             "variables inside strategy.scope() before training.")
         # Sonnet's Adam has no public way to create its slots without a step.
-        self.optimizer._initialize(self._vae.trainable_variables)  # pylint: disable=protected-access
+        with self._strategy.scope():
+            self.optimizer._initialize(variables)  # pylint: disable=protected-access
+
+    def _distributed_step(self, contexts, observed, agent_inputs):
+        results = self._strategy.run(self._train_step, args=(contexts, observed, agent_inputs))
+        # Every replica returns the same all-reduced values: keep the first.
+        return tf.nest.map_structure(
+            lambda value: self._strategy.experimental_local_results(value)[0], results)
+
+    def _sum_over_replicas(self, values):
+        """Sums a nest of tensors over the replicas (one all-reduce)."""
+        if self._strategy.num_replicas_in_sync == 1:
+            return values
+        return tf.distribute.get_replica_context().all_reduce(
+            tf.distribute.ReduceOp.SUM, values)
 
     def _train_step(self, contexts, observed, agent_inputs):
         hparams = self._hparams
         strength = divergence_strength(hparams, self.global_step)
-        batch_size = tf.cast(tf.shape(observed)[0], tf.float32)
+        replica = tf.distribute.get_replica_context().replica_id_in_sync_group
+        # Stateless and per replica: replicas draw different latents, and a
+        # resumed run draws what an uninterrupted one would have (given seed).
+        seed = tf.random.experimental.stateless_fold_in(
+            tf.random.experimental.stateless_fold_in(self._seed, self.global_step), replica)
+        local_batch, steps = observed.shape[0] or tf.shape(observed)[0], observed.shape[1]
+        global_batch = self._sum_over_replicas(tf.cast(local_batch, tf.float32))
+        if contexts is None and agent_inputs is None:
+            agent_inputs = agent_mod.null_inputs(local_batch, steps or tf.shape(observed)[1])
         with tf.GradientTape() as tape:
             if contexts is None:
                 contexts = agent_mod.contexts_for_static_observations(
                     observed, self._vae.agent, agent_inputs)
-            latents, divergences = self._vae.infer_latents(contexts, observed)
+            latents, divergences = self._vae.infer_latents(contexts, observed, seed=seed)
             log_probs = self._vae.log_prob_observed(contexts, latents, observed)
-            log_prob = tf.reduce_sum(log_probs) / batch_size
-            divergence = tf.reduce_sum(divergences) / batch_size
-            elbo_opt = log_prob - strength * divergence
+            # This replica's share of the means over the global batch.
+            log_prob = tf.reduce_sum(log_probs) / global_batch
+            divergence = tf.reduce_sum(divergences) / global_batch
+            loss = strength * divergence - log_prob
             variables = self._vae.trainable_variables
-            loss = -elbo_opt
             if hparams.l2_regularization > 0:
                 weights = [v for v in variables if v.shape.rank >= 2]
-                loss += hparams.l2_regularization * tf.add_n([tf.nn.l2_loss(w) for w in weights])
+                # Every replica adds 1/R of it, so that the sum has it once.
+                loss += tf.nn.scale_regularization_loss(
+                    hparams.l2_regularization * tf.add_n([tf.nn.l2_loss(w) for w in weights]))
         grads = tape.gradient(loss, variables)
+        if self._distributed:
+            # Sonnet's Adam reads its moments sparsely for an embedding's
+            # IndexedSlices, which replica-local variables cannot do; dense
+            # gradients of an embedding table also all-reduce in one piece.
+            grads = [tf.convert_to_tensor(g) if isinstance(g, tf.IndexedSlices) else g
+                     for g in grads]
+        grads, log_prob, divergence, loss = self._sum_over_replicas(
+            (grads, log_prob, divergence, loss))
         grad_norm = tf.linalg.global_norm(grads)
         if hparams.clip_gradient_norm > 0:
             grads, _ = tf.clip_by_global_norm(grads, hparams.clip_gradient_norm,
                                               use_norm=grad_norm)
+        # Computed from all-reduced values, so every replica takes the same branch.
         finite = tf.constant(True)
         if hparams.check_numerics:
             finite = tf.logical_and(tf.math.is_finite(loss), tf.math.is_finite(grad_norm))
@@ -132,6 +196,7 @@ class TrainOps(snt.Module):
             return tf.constant(True)
 
         tf.cond(finite, apply, lambda: tf.constant(False))
+        elbo_opt = log_prob - strength * divergence
         return dict(log_prob=log_prob, divergence=divergence, elbo=log_prob - divergence,
                     elbo_opt=elbo_opt, divergence_strength=strength, grad_norm=grad_norm,
                     loss=loss, finite=finite)

@@ -9,7 +9,8 @@ the exit status every example shares:
 * 2 for bad input (flags, hyperparameters, data, log directory: an
   `errors.InputError`), found before anything is written;
 * 1 when running failed (an I/O error, a TensorFlow error, a non-finite
-  loss);
+  loss, the loss of another worker of a multi-worker job: the process then
+  exits at once, see `distributed.WorkerLostError`);
 * 130 when Ctrl-C stopped a command that does not save.
 
 Errors are one line, `prog: error: message`, on stderr; any other
@@ -32,6 +33,7 @@ import os
 import sys
 from typing import Any, Callable, Mapping, Sequence
 
+from vaeseq.examples.common import distributed
 from vaeseq.examples.common import errors
 from vaeseq.examples.common import files
 
@@ -64,6 +66,8 @@ class CommandLine:
         path_flags: flags holding one plain path each.
         resolve_paths: resolves any other flags holding paths, given
             `(args, base)` where `base` is `BUILD_WORKING_DIRECTORY`.
+        train_commands: the commands that train, which also take
+            `--strategy` and `--cpu_devices` (see `distributed`).
     """
 
     prog: str
@@ -73,13 +77,14 @@ class CommandLine:
     add_flags: Callable[[argparse.ArgumentParser, str], None]
     path_flags: Sequence[str] = ()
     resolve_paths: Callable[[argparse.Namespace, str], None] | None = None
+    train_commands: Sequence[str] = ("train",)
 
     def parser(self, command: str | None = None) -> argparse.ArgumentParser:
         """The parser of one command, or of `prog COMMAND` if None."""
         if command is not None:
             parser = Parser(prog=command, description=self.description,
                             formatter_class=argparse.RawDescriptionHelpFormatter)
-            self.add_flags(parser, command)
+            self._add_flags(parser, command)
             parser.set_defaults(command=command)
             return parser
         parser = Parser(prog=self.prog, description=self.description,
@@ -87,9 +92,14 @@ class CommandLine:
         subparsers = parser.add_subparsers(
             dest="command", required=True, parser_class=Parser)
         for name in self.commands:
-            self.add_flags(subparsers.add_parser(
+            self._add_flags(subparsers.add_parser(
                 name, help=f"{name} the {self.subject}"), name)
         return parser
+
+    def _add_flags(self, parser: argparse.ArgumentParser, command: str) -> None:
+        self.add_flags(parser, command)
+        if command in self.train_commands:
+            distributed.add_flags(parser)
 
     def main(self, argv: Sequence[str] | None = None,
              command: str | None = None) -> int:
@@ -117,6 +127,11 @@ class CommandLine:
         except errors.InputError as err:
             print_error(prog, err)
             return 2
+        except distributed.WorkerLostError as err:
+            print_error(prog, err)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(1)  # pylint: disable=protected-access
         except (OSError, tf_errors.OpError, FloatingPointError) as err:
             print_error(prog, err)
             return 1

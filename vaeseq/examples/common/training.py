@@ -4,7 +4,9 @@
 `Schedule.iters`, saving a checkpoint every `save_every` steps, at the
 end, before re-raising a non-finite loss, and when SIGINT or SIGTERM asks
 it to stop; it shows a progress bar and writes TensorBoard summaries
-through `TrainHooks`. An example checks its input and builds its model
+through `TrainHooks`. Under a `tf.distribute` strategy (see
+docs/distributed.md), build the model and its `TrainOps` in the strategy's
+scope and pass the strategy: only the chief writes into the log directory. An example checks its input and builds its model
 first (writing nothing), then::
 
     result = training.run_on_dataset(log_dir, checkpoint, ops, batches,
@@ -20,7 +22,9 @@ from typing import Any, Callable, Mapping, NamedTuple, TextIO
 
 import tensorflow as tf
 
+from vaeseq import distribute
 from vaeseq import train as train_mod
+from vaeseq.examples.common import distributed
 from vaeseq.examples.common import errors
 from vaeseq.examples.common import progress
 from vaeseq.examples.common import rundir
@@ -103,20 +107,24 @@ class TrainHooks:
 
 def run(log_dir: str, checkpoint: tf.train.Checkpoint,
         global_step: tf.Variable, step_fn: StepFn, schedule: Schedule,
-        hooks: TrainHooks, progress_stream: TextIO | None = None) -> TrainResult:
+        hooks: TrainHooks, progress_stream: TextIO | None = None,
+        strategy: tf.distribute.Strategy | None = None) -> TrainResult:
     """Trains until `schedule.iters`, a stop request or the time limit.
 
     Args:
         log_dir: where checkpoints (`rundir.checkpoint_manager`) and
             TensorBoard summaries go; `checkpoint` is already restored from
-            it when resuming.
+            it when resuming (under a multi-worker strategy, on every worker,
+            so it must be the same directory for all).
         checkpoint: what to save: the model and the training step's state.
         global_step: the step counter `step_fn` advances (saved within
             `checkpoint`).
         step_fn: runs one training step.
         schedule: when to stop, log, call `hooks.periodic` and save.
-        hooks: summaries and metrics of the example.
+        hooks: summaries and metrics of the example; the chief's only.
         progress_stream: where the progress bar goes; stderr by default.
+        strategy: the strategy the steps run under; the current one (the
+            default strategy, outside any scope) if None.
 
     Returns:
         The step reached (saved) and what, if anything, stopped training.
@@ -124,15 +132,27 @@ def run(log_dir: str, checkpoint: tf.train.Checkpoint,
     Raises:
         vaeseq.train.NonFiniteError: a step met a non-finite loss; the last
             good state is saved first.
+        distributed.WorkerLostError: under a multi-worker strategy, another
+            worker died or became unreachable; nothing more is saved.
     """
-    manager = rundir.checkpoint_manager(checkpoint, log_dir)
-    writer = tf.summary.create_file_writer(log_dir)
-    try:
-        with signals.StopRequests() as stop, writer.as_default(step=global_step):
-            step = _loop(manager, global_step, step_fn, schedule, hooks, stop,
-                         progress_stream)
-    finally:
-        writer.close()
+    strategy = strategy or tf.distribute.get_strategy()
+    resumed = rundir.latest_checkpoint(log_dir) is not None
+    with distribute.writable_dir(strategy, log_dir) as save_dir:
+        manager = rundir.checkpoint_manager(checkpoint, save_dir)
+        if distribute.is_chief(strategy):
+            writer = tf.summary.create_file_writer(log_dir)
+        else:  # Summaries, samples and validation are the chief's.
+            writer, hooks = tf.summary.create_noop_writer(), TrainHooks()
+        try:
+            with signals.StopRequests() as stop, writer.as_default(step=global_step):
+                step = _loop(manager, resumed, global_step, step_fn, schedule,
+                             hooks, stop, progress_stream)
+        except _PEER_FAILURES as err:
+            if not isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
+                raise
+            raise _worker_lost(err, global_step, log_dir) from None
+        finally:
+            writer.close()
     if stop.requested:
         return TrainResult(step, stop.signal_name)
     if step < schedule.iters:
@@ -143,27 +163,94 @@ def run(log_dir: str, checkpoint: tf.train.Checkpoint,
 def run_on_dataset(log_dir: str, checkpoint: tf.train.Checkpoint,
                    ops: train_mod.TrainOps, batches: tf.data.Dataset,
                    schedule: Schedule, hooks: TrainHooks,
-                   progress_stream: TextIO | None = None) -> TrainResult:
+                   progress_stream: TextIO | None = None,
+                   strategy: tf.distribute.Strategy | None = None) -> TrainResult:
     """`run` with steps of `ops` on the batches of an endless dataset.
 
     The agent computes the contexts inside each step (`contexts=None`), so
-    it trains too. Arguments and errors are `run`'s.
+    it trains too. Under a strategy, `batches` are global batches that the
+    strategy splits among its replicas (and workers). Arguments and errors
+    are `run`'s.
     """
+    strategy = strategy or tf.distribute.get_strategy()
+    if strategy.num_replicas_in_sync > 1:
+        options = tf.data.Options()
+        # Every worker builds the same pipeline (given the same seed) and
+        # keeps its part of each batch; there are no files to shard by.
+        options.experimental_distribute.auto_shard_policy = (
+            tf.data.experimental.AutoShardPolicy.DATA)
+        batches = strategy.experimental_distribute_dataset(
+            batches.with_options(options))
     iterator = iter(batches)
     return run(log_dir, checkpoint, ops.global_step,
                lambda: ops(None, next(iterator)), schedule, hooks,
-               progress_stream)
+               progress_stream, strategy)
 
 
-def _loop(manager: tf.train.CheckpointManager, global_step: tf.Variable,
-          step_fn: StepFn, schedule: Schedule, hooks: TrainHooks,
-          stop: signals.StopRequests, progress_stream: TextIO | None) -> int:
-    """Runs the steps; returns the global step reached, which is saved."""
+def prepare_and_run(log_dir: str, schedule: Schedule,
+                    prepare: Callable[[], Any],
+                    save_config: Callable[[Any], None],
+                    make_hooks: Callable[[Any], TrainHooks],
+                    progress_stream: TextIO | None = None,
+                    strategy: tf.distribute.Strategy | None = None) -> TrainResult:
+    """An example's `train`: check, prepare, save the configuration, train.
+
+    Args:
+        log_dir: the training directory.
+        schedule: checked first.
+        prepare: checks the example's input and builds (or restores) its
+            model and `TrainOps`, writing nothing; it runs in the strategy's
+            scope. It returns a run with attributes `checkpoint`, `ops` and
+            `batches` (global batches of an endless dataset).
+        save_config: writes the run's configuration into `log_dir`; only
+            the chief calls it.
+        make_hooks: the example's hooks for the prepared run.
+        progress_stream: where the progress bar goes; stderr by default.
+        strategy: see `run`.
+
+    Returns, and raises, what `run` does; a `ValueError` from `prepare`
+    becomes an `InputError`.
+    """
+    schedule.check()
+    strategy = strategy or tf.distribute.get_strategy()
+    with errors.bad_input(), strategy.scope():
+        prepared = prepare()
+    if distribute.is_chief(strategy):  # The other workers write nothing there.
+        save_config(prepared)
+    return run_on_dataset(
+        log_dir, prepared.checkpoint, prepared.ops, prepared.batches,
+        schedule, make_hooks(prepared), progress_stream, strategy)
+
+
+# What a collective op raises when a peer worker dies or cannot be reached.
+_PEER_FAILURES = (tf.errors.UnavailableError, tf.errors.AbortedError,
+                  tf.errors.CancelledError, tf.errors.DeadlineExceededError)
+
+
+def _worker_lost(err: tf.errors.OpError, global_step: tf.Variable,
+                 log_dir: str) -> distributed.WorkerLostError:
+    """A one-line error for the loss of a worker, naming the last checkpoint."""
+    last = rundir.latest_checkpoint(log_dir)
+    saved = f"the last checkpoint is {last}" if last else "no checkpoint was saved"
+    return distributed.WorkerLostError(
+        f"lost contact with another worker at step {int(global_step.numpy())} "
+        f"({type(err).__name__}); {saved}; restart every worker to resume.")
+
+
+def _loop(manager: tf.train.CheckpointManager, resumed: bool,
+          global_step: tf.Variable, step_fn: StepFn, schedule: Schedule,
+          hooks: TrainHooks, stop: signals.StopRequests,
+          progress_stream: TextIO | None) -> int:
+    """Runs the steps; returns the global step reached, which is saved.
+
+    `resumed` says whether the run started from a checkpoint: every worker
+    must decide alike when to save, as saving may synchronise them.
+    """
     deadline = None
     if schedule.max_seconds is not None:
         deadline = time.monotonic() + schedule.max_seconds
     step = int(global_step.numpy())
-    saved_step = step if manager.latest_checkpoint else None
+    saved_step = step if resumed else None
     bar = progress.ProgressBar(schedule.iters, step, progress_stream,
                                deadline=deadline)
     shown = {}

@@ -30,6 +30,7 @@ import sys
 from typing import Sequence
 
 from vaeseq.examples.common import cli
+from vaeseq.examples.common import distributed
 
 # `dataset.SPLITS`, named here so that parsing flags needs no TensorFlow.
 SPLITS = ("train", "valid", "test")
@@ -88,12 +89,13 @@ def main(argv: Sequence[str] | None = None,
 
 def _run_train(args: argparse.Namespace) -> int:
     training = cli.import_quietly("vaeseq.examples.midi.training")
+    strategy = distributed.strategy_from_flags(args)  # Before other TF work.
     schedule = training.Schedule(
         iters=args.iters, log_every=args.log_every,
         valid_every=args.sample_every, save_every=args.save_every)
     result = training.train(
         args.log_dir, args.dataset, schedule, split=args.split,
-        hparams=args.hparams, seed=args.seed)
+        hparams=args.hparams, seed=args.seed, strategy=strategy)
     cli.report_training(result.step, result.stopped_by, args.log_dir)
     return 0
 

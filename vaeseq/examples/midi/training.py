@@ -10,8 +10,9 @@ sampled pieces to TensorBoard as piano-roll images and audio.
 
 from typing import Mapping, TextIO
 
+import tensorflow as tf
+
 from vaeseq.examples.common import elbo_hooks
-from vaeseq.examples.common import errors
 from vaeseq.examples.common import rundir
 from vaeseq.examples.common import sampler
 from vaeseq.examples.common import summaries
@@ -38,6 +39,7 @@ def train(
     hparams: str | None = None,
     seed: int | None = None,
     progress_stream: TextIO | None = None,
+    strategy: tf.distribute.Strategy | None = None,
 ) -> TrainResult:
     """Trains (or resumes training) until the global step reaches the end.
 
@@ -50,6 +52,8 @@ def train(
             on top of the saved values and cannot change the architecture.
         seed: makes initialisation, data order and sampling repeatable.
         progress_stream: where the progress bar goes; stderr by default.
+        strategy: the `tf.distribute` strategy to train under (see
+            docs/distributed.md); one device if None.
 
     Returns:
         The step reached and what, if anything, stopped training early.
@@ -60,13 +64,12 @@ def train(
         vaeseq.train.NonFiniteError: a step met a non-finite loss; the last
             good state is saved first.
     """
-    schedule.check()
-    with errors.bad_input():
-        prepared = prepare.prepare(log_dir, source, split, hparams, seed)
-    rundir.save_hparams(log_dir, hparams_mod.SPEC, prepared.hparams)
-    return training.run_on_dataset(
-        log_dir, prepared.checkpoint, prepared.ops, prepared.batches,
-        schedule, _Hooks(prepared, seed), progress_stream)
+    return training.prepare_and_run(
+        log_dir, schedule,
+        lambda: prepare.prepare(log_dir, source, split, hparams, seed),
+        lambda prepared: rundir.save_hparams(
+            log_dir, hparams_mod.SPEC, prepared.hparams),
+        lambda prepared: _Hooks(prepared, seed), progress_stream, strategy)
 
 
 class _Hooks(elbo_hooks.ElboHooks):

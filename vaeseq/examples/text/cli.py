@@ -25,6 +25,7 @@ import sys
 from typing import Sequence
 
 from vaeseq.examples.common import cli
+from vaeseq.examples.common import distributed
 from vaeseq.examples.common import errors
 from vaeseq.examples.text import corpus
 
@@ -85,12 +86,14 @@ def _run_train(args: argparse.Namespace) -> int:
     if not args.train_corpus:
         raise errors.InputError("train needs --train_corpus.")
     training = cli.import_quietly("vaeseq.examples.text.training")
+    strategy = distributed.strategy_from_flags(args)  # Before other TF work.
     schedule = training.Schedule(
         iters=args.iters, log_every=args.log_every,
         valid_every=args.valid_every, save_every=args.save_every)
     result = training.train(
         args.log_dir, args.train_corpus, schedule,
-        valid_corpus=args.valid_corpus, hparams=args.hparams, seed=args.seed)
+        valid_corpus=args.valid_corpus, hparams=args.hparams, seed=args.seed,
+        strategy=strategy)
     cli.report_training(result.step, result.stopped_by, args.log_dir)
     return 0
 

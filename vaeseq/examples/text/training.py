@@ -11,8 +11,9 @@ given a validation corpus, its bits per character to TensorBoard.
 
 from typing import Mapping, TextIO
 
+import tensorflow as tf
+
 from vaeseq.examples.common import elbo_hooks
-from vaeseq.examples.common import errors
 from vaeseq.examples.common import summaries
 from vaeseq.examples.common import training
 from vaeseq.examples.text import prepare
@@ -37,6 +38,7 @@ def train(
     hparams: str | None = None,
     seed: int | None = None,
     progress_stream: TextIO | None = None,
+    strategy: tf.distribute.Strategy | None = None,
 ) -> TrainResult:
     """Trains (or resumes training) until the global step reaches the end.
 
@@ -51,6 +53,8 @@ def train(
             on top of the saved values and cannot change the architecture.
         seed: makes initialisation, data order and sampling repeatable.
         progress_stream: where the progress bar goes; stderr by default.
+        strategy: the `tf.distribute` strategy to train under (see
+            docs/distributed.md); one device if None.
 
     Returns:
         The step reached and what, if anything, stopped training early.
@@ -63,14 +67,13 @@ def train(
         vaeseq.train.NonFiniteError: a step met a non-finite loss; the last
             good state is saved first.
     """
-    schedule.check()
-    with errors.bad_input():
-        prepared = prepare.prepare(
-            log_dir, train_corpus, valid_corpus, hparams, seed)
-    rundir.save_config(log_dir, prepared.hparams, prepared.vocabulary)
-    return training.run_on_dataset(
-        log_dir, prepared.checkpoint, prepared.ops, prepared.batches,
-        schedule, _Hooks(prepared, seed), progress_stream)
+    return training.prepare_and_run(
+        log_dir, schedule,
+        lambda: prepare.prepare(
+            log_dir, train_corpus, valid_corpus, hparams, seed),
+        lambda prepared: rundir.save_config(
+            log_dir, prepared.hparams, prepared.vocabulary),
+        lambda prepared: _Hooks(prepared, seed), progress_stream, strategy)
 
 
 class _Hooks(elbo_hooks.ElboHooks):
