@@ -82,6 +82,11 @@ class GymEnvironment(agent_mod.Environment):
         return tf.TensorShape([])
 
     @property
+    def states(self) -> np.ndarray:
+        """`[B, STATE_SIZE]`: each environment's latest state."""
+        return self._state.copy()
+
+    @property
     def returns(self) -> np.ndarray:
         """`[B]`: the reward each environment earned since its last reset."""
         return self._returns.copy()

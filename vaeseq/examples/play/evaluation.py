@@ -21,6 +21,22 @@ class RandomPolicy(snt.Module):
         return tf.zeros(tf.shape(state)[:1])
 
 
+def _play(policy: snt.Module, episodes: int, seed: int | None, greedy: bool, make_env):
+    """Plays whole episodes; returns (the environments, contexts `[N, T, C]`)."""
+    if episodes < 1:
+        raise ValueError(f"episodes must be >= 1, got {episodes}")
+    env = environment.GymEnvironment(episodes, make_env, seed=seed)
+    steps = environment.max_rollout_steps(make_env)
+    if greedy:
+        inputs = policy_agent.greedy_inputs(episodes, steps)
+    else:
+        seed_pair = None if seed is None else tf.constant([seed, 0], tf.int32)
+        inputs = policy_agent.uniform_inputs(episodes, steps, seed_pair)
+    agent = loop.CompiledAgent(policy_agent.PolicyAgent(policy, name="evaluated"))
+    contexts, _ = loop.play(env, agent, steps, inputs)
+    return env, contexts
+
+
 def episode_returns(policy: snt.Module, episodes: int, seed: int | None = None,
                     greedy: bool = True, make_env=environment.make_cartpole) -> np.ndarray:
     """Plays `episodes` real episodes at once; returns their returns `[episodes]`.
@@ -32,18 +48,23 @@ def episode_returns(policy: snt.Module, episodes: int, seed: int | None = None,
       greedy: take the likelier action, rather than sampling one.
       make_env: builds one environment.
     """
-    if episodes < 1:
-        raise ValueError(f"episodes must be >= 1, got {episodes}")
-    env = environment.GymEnvironment(episodes, make_env, seed=seed)
-    steps = environment.max_rollout_steps(make_env)
-    if greedy:
-        inputs = policy_agent.greedy_inputs(episodes, steps)
-    else:
-        seed_pair = None if seed is None else tf.constant([seed, 0], tf.int32)
-        inputs = policy_agent.uniform_inputs(episodes, steps, seed_pair)
-    agent = loop.CompiledAgent(policy_agent.PolicyAgent(policy, name="evaluated"))
-    loop.play(env, agent, steps, inputs)
-    return env.returns
+    return _play(policy, episodes, seed, greedy, make_env)[0].returns
+
+
+def episode_states(policy: snt.Module, seed: int | None = None, greedy: bool = True,
+                   make_env=environment.make_cartpole) -> tuple[np.ndarray, float]:
+    """Plays one real episode; returns (its states `[L, 4]`, its return).
+
+    The states run from the reset to the last one, L = return + 1 steps.
+    """
+    env, contexts = _play(policy, 1, seed, greedy, make_env)
+    episode_return = float(env.returns[0])
+    # The context of step t + 1 holds the state after step t.
+    normalised = contexts[0, 1:int(episode_return) + 2, :environment.STATE_SIZE]
+    states = normalised * environment.STATE_SCALE
+    if len(states) < episode_return + 1:  # No context follows the rollout's last step.
+        states = np.concatenate([states, env.states[:1]], axis=0)
+    return states, episode_return
 
 
 def summary(returns: np.ndarray) -> dict:

@@ -6,6 +6,7 @@ real episodes each iteration plays, how many model and policy steps follow,
 and how imagined rollouts are scored.
 """
 
+import json
 from typing import Any
 
 from vaeseq import hparams as hparams_mod
@@ -81,4 +82,31 @@ def make_hparams(flag_value: str | None = None, **overrides: Any) -> hparams_mod
     hparams.override_from_dict(overrides)
     if flag_value is not None:
         hparams.parse(flag_value)
+    return hparams
+
+
+def from_json(saved_json: str) -> hparams_mod.HParams:
+    """Reads hyperparameters written by `HParams.to_json`; missing ones take defaults.
+
+    Raises:
+        ValueError: not a JSON object of known, well-typed hyperparameters.
+    """
+    values = json.loads(saved_json)  # json.JSONDecodeError is a ValueError.
+    if not isinstance(values, dict):
+        raise ValueError("not a JSON object")
+    return make_hparams(**values)
+
+
+def override(saved: hparams_mod.HParams, flag_value: str | None) -> hparams_mod.HParams:
+    """A trained run's hyperparameters overridden by `flag_value`.
+
+    Raises:
+        ValueError: `flag_value` is malformed or changes one of `ARCHITECTURE`.
+    """
+    hparams = make_hparams(flag_value, **saved.values())
+    changed = [f"{name} (trained with {saved.get(name)!r}, given {hparams.get(name)!r})"
+               for name in ARCHITECTURE if hparams.get(name) != saved.get(name)]
+    if changed:
+        raise ValueError("--hparams cannot change the architecture of a trained model: "
+                         + "; ".join(changed) + ".")
     return hparams
