@@ -25,9 +25,9 @@ _PLAY_HPARAMS = {
     # Imagined rollouts per policy update, each started from a real state.
     "imagine_batch_size": 256,
     # Steps of each imagined rollout.
-    "imagine_steps": 100,
+    "imagine_steps": 150,
     # Discount of imagined rewards.
-    "discount": 0.98,
+    "discount": 0.99,
     # Learning rate of the policy (Adam).
     "policy_learning_rate": 3e-3,
     # Weight of the entropy bonus that keeps the policy exploring.

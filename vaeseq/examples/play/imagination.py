@@ -5,9 +5,12 @@ model's `GenCore` play `imagine_steps` steps (the agent acting with its
 policy, the model sampling the deltas and termination), and takes one Adam
 step of REINFORCE on the imagined rewards: 1 for every step after which the
 pole is still up. The advantage of step t is its discounted return to go
-minus the mean over the batch at step t, normalised over the live steps;
-steps after an imagined termination do not count. Only the policy's
-variables change; the model is held fixed.
+minus a learned baseline V(state, steps left), normalised over the live
+steps; steps after an imagined termination do not count. The baseline
+matters: rollouts start from states of very different promise (a cart about
+to leave the track, a pole at rest), and without it their differences drown
+the effect of each action. Only the policy's and the baseline's variables
+change; the model is held fixed.
 """
 
 import sonnet as snt
@@ -37,6 +40,23 @@ def discounted_returns(rewards: tf.Tensor, discount: float) -> tf.Tensor:
     return tf.matmul(rewards, weights)
 
 
+class ValueBaseline(snt.Module):
+    """V(state, steps left): expected discounted return / its largest value, `[N]`.
+
+    Input: agent states `[N, OBS_SIZE]` and the fraction of the imagined
+    rollout still to come `[N]` (returns near its end are cut short).
+    """
+
+    def __init__(self, hparams, name: str | None = None):
+        super().__init__(name=name)
+        self._mlp = util.make_mlp(hparams, hparams.policy_layers, name="mlp")
+        self._value = snt.Linear(1, name="value")
+
+    def __call__(self, state: tf.Tensor, steps_left: tf.Tensor) -> tf.Tensor:
+        features = tf.concat([policy_agent.normalised_state(state), steps_left[:, None]], axis=1)
+        return self._value(self._mlp(features))[:, 0]
+
+
 class PolicyTrainer(snt.Module):
     """Runs one imagined policy-gradient update of `vae.agent.policy` per call.
 
@@ -51,6 +71,8 @@ class PolicyTrainer(snt.Module):
         self._hparams = hparams
         self._vae = vae
         self.optimizer = snt.optimizers.Adam(hparams.policy_learning_rate)
+        self.baseline = ValueBaseline(hparams, name="baseline")
+        self.baseline_optimizer = snt.optimizers.Adam(hparams.policy_learning_rate)
         self._step = tf.function(self._update, autograph=False)
 
     def __call__(self, start_states, seed) -> dict:
@@ -59,7 +81,7 @@ class PolicyTrainer(snt.Module):
         Returns:
           A dict of scalar tensors: imagined_steps (mean steps survived,
           at most imagine_steps), entropy (of the policy, nats per step),
-          loss.
+          loss (the policy's), baseline_loss (squared error of the baseline).
         """
         return self._step(tf.convert_to_tensor(start_states, tf.float32),
                           tf.convert_to_tensor(seed, tf.int32))
@@ -78,14 +100,25 @@ class PolicyTrainer(snt.Module):
         alive = alive_after(observations)  # [B, T]
         # The agent acts at step t only if the episode ran until then.
         acting = tf.concat([tf.ones_like(alive[:, :1]), alive[:, :-1]], axis=1)
-        returns = discounted_returns(alive, hparams.discount)
-        advantages = returns - tf.reduce_mean(returns, axis=0, keepdims=True)
         count = tf.maximum(tf.reduce_sum(acting), 1.0)
+        # Targets in [0, 1]: the return over its largest possible value.
+        returns = discounted_returns(alive, hparams.discount) * (1.0 - hparams.discount)
+        states = agent.states_along(start_states, observations)  # [B, T, OBS_SIZE]
+        num_steps = tf.shape(observations)[1]
+        steps_left = 1.0 - tf.cast(tf.range(num_steps), tf.float32) / tf.cast(num_steps, tf.float32)
+        steps_left = tf.tile(steps_left[None], [batch_size, 1])  # [B, T]
+        with tf.GradientTape() as baseline_tape:
+            values = util.apply_over_time(self.baseline, states, steps_left)  # [B, T]
+            baseline_loss = tf.reduce_sum(acting * tf.square(values - returns)) / count
+        baseline_vars = self.baseline.trainable_variables
+        self.baseline_optimizer.apply(baseline_tape.gradient(baseline_loss, baseline_vars),
+                                      baseline_vars)
+
+        advantages = returns - tf.stop_gradient(values)
         mean = tf.reduce_sum(acting * advantages) / count
         std = tf.sqrt(tf.reduce_sum(acting * tf.square(advantages - mean)) / count)
         advantages = (advantages - mean) / (std + 1e-6)
 
-        states = agent.states_along(start_states, observations)  # [B, T, OBS_SIZE]
         variables = agent.policy.trainable_variables
         with tf.GradientTape() as tape:
             logits = util.apply_over_time(agent.policy, states)  # [B, T]
@@ -99,4 +132,4 @@ class PolicyTrainer(snt.Module):
         grads = tape.gradient(loss, variables)
         self.optimizer.apply(grads, variables)
         return dict(imagined_steps=tf.reduce_mean(tf.reduce_sum(acting, axis=1)),
-                    entropy=mean_entropy, loss=loss)
+                    entropy=mean_entropy, loss=loss, baseline_loss=baseline_loss)

@@ -41,7 +41,8 @@ def test_update_changes_only_the_policy():
     steps = float(result["imagined_steps"])
     assert 1.0 <= steps <= 4.0  # The first step always acts.
     assert 0.0 < float(result["entropy"]) <= np.log(2) + 1e-6
-    assert np.isfinite(float(result["loss"]))
+    assert np.isfinite(float(result["loss"])) and float(result["baseline_loss"]) >= 0
+    assert trainer.baseline.trainable_variables  # Created and trained by the update.
     for var in vae.trainable_variables:
         changed = not np.array_equal(before[var.ref()], var.numpy())
         assert changed == (var.ref() in policy_refs), var.name
