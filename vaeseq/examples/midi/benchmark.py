@@ -28,12 +28,11 @@ import tempfile
 import time
 from typing import NamedTuple
 
+from vaeseq.examples.common import files
 from vaeseq.examples.midi import dataset
 from vaeseq.examples.midi import evaluation
 from vaeseq.examples.midi import hparams as hparams_mod
 from vaeseq.examples.midi import training
-from vaeseq.examples.text import corpus
-from vaeseq.examples.text import training as text_training
 
 DATASETS = ("JSB_Chorales", "Nottingham")
 MODELS = ("RNN", "ISEQ", "SRNN")
@@ -71,7 +70,7 @@ def run_one(data_path: str, name: str, model: str, work_dir: str,
     start = time.monotonic()
     result = training.train(
         log_dir, data_path,
-        text_training.Schedule(steps, log_every=100, valid_every=steps,
+        training.Schedule(steps, log_every=100, valid_every=steps,
                                save_every=steps),
         hparams=hparams, seed=seed)
     trained = time.monotonic()
@@ -180,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
         command = (f"VAESEQ_DATA_DIR={shlex.quote(os.environ['VAESEQ_DATA_DIR'])} "
                    + command)
     report = markdown(runs, command, args.steps)
-    corpus.write_atomically(args.out, report.encode("utf-8"))
+    files.write_atomically(args.out, report.encode("utf-8"))
     print(report)
     return 0
 

@@ -5,14 +5,13 @@ run (`trained_dir`) is shared by the whole session; tests that change a
 training directory work on a copy (`copy_of_trained`).
 """
 
-import shutil
-
 import pytest
 
+# The shared fixtures `copy_of_trained` and `dir_state`.
+from vaeseq.examples.common.test_support import fixture_copy_of_trained  # pylint: disable=unused-import
+from vaeseq.examples.common.test_support import fixture_dir_state  # pylint: disable=unused-import
 from vaeseq.examples.midi import testdata
 from vaeseq.examples.midi import training
-from vaeseq.examples.text import training as text_training
-from vaeseq.examples.text.conftest import directory_state
 
 # Tiny sizes: every model trains, samples and scores in well under a second
 # once traced.
@@ -43,23 +42,7 @@ def fixture_trained_dir(tmp_path_factory, jsb) -> str:
     """
     log_dir = str(tmp_path_factory.mktemp("trained") / "log")
     result = training.train(
-        log_dir, jsb, text_training.Schedule(TRAINED_STEPS),
+        log_dir, jsb, training.Schedule(TRAINED_STEPS),
         hparams="vae_type=SRNN," + TINY_HPARAMS, seed=1)
-    assert result == text_training.TrainResult(TRAINED_STEPS, None)
+    assert result == training.TrainResult(TRAINED_STEPS, None)
     return log_dir
-
-
-@pytest.fixture(name="copy_of_trained")
-def fixture_copy_of_trained(trained_dir, tmp_path) -> str:
-    """A copy of `trained_dir` that a test may change."""
-    copy = str(tmp_path / "log")
-    shutil.copytree(trained_dir, copy)
-    return copy
-
-
-@pytest.fixture(name="dir_state", scope="session")
-def fixture_dir_state():
-    """`directory_state` (of the text example's tests): every file under a
-    path with its mtime and sha256, for comparing a directory before and
-    after."""
-    return directory_state

@@ -2,11 +2,11 @@
 
 from typing import Any, TextIO
 
+from vaeseq.examples.common import errors
+from vaeseq.examples.common import progress
 from vaeseq.examples.midi import rundir
 from vaeseq.examples.midi import scoring
 from vaeseq.examples.midi import sources
-from vaeseq.examples.text import errors
-from vaeseq.examples.text import progress
 
 
 def evaluate(
@@ -57,10 +57,4 @@ def evaluate(
         scores = scorer.score(sequences, seed, bar)
     finally:
         bar.close()
-    return {source: {
-        "elbo_per_step": scores.elbo_per_step,
-        "iw_log_prob_per_step": scores.iw_log_prob_per_step,
-        "bits_per_step": scores.bits_per_step,
-        "num_steps": scores.num_steps,
-        "num_samples": scores.num_samples,
-    }}
+    return {source: scores.as_dict()}

@@ -6,8 +6,8 @@ import math
 import pytest
 
 from vaeseq import testing
+from vaeseq.examples.common import errors
 from vaeseq.examples.midi import evaluation
-from vaeseq.examples.text import errors
 
 KEYS = {"elbo_per_step", "iw_log_prob_per_step", "bits_per_step", "num_steps",
         "num_samples"}

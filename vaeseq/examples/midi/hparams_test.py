@@ -35,13 +35,6 @@ def test_from_json_round_trip():
     assert hparams_mod.from_json(hparams.to_json()) == hparams
 
 
-@pytest.mark.parametrize("text, message", [
-    ("{", "not JSON"), ("[1]", "not a JSON object"), ('{"rate": "x"}', "rate")])
-def test_from_json_rejects(text, message):
-    with pytest.raises(ValueError, match=message):
-        hparams_mod.from_json(text)
-
-
 def test_override_keeps_the_architecture():
     saved = hparams_mod.make_hparams("latent_size=3")
     changed = hparams_mod.override(saved, "sequence_size=9,rate=4,latent_size=3")

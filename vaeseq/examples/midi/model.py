@@ -12,8 +12,8 @@ import tensorflow as tf
 from vaeseq import agent as agent_mod
 from vaeseq import codec
 from vaeseq import vae as vae_mod
+from vaeseq.examples.common import models
 from vaeseq.examples.midi import pianoroll
-from vaeseq.examples.text import model as text_model
 from vaeseq.hparams import HParams
 
 
@@ -36,6 +36,4 @@ def make_model(hparams: HParams) -> vae_mod.VAEBase:
 
 def build(vae: vae_mod.VAEBase) -> None:
     """Creates every variable of `vae` by scoring one silent step."""
-    observed = tf.zeros([1, 1, pianoroll.NUM_KEYS])
-    vae.iw_log_prob(text_model.contexts(vae, observed), observed, num_samples=1)
-    vae.gen_core.generate(agent_mod.null_inputs(1, 1))
+    models.build(vae, tf.zeros([1, 1, pianoroll.NUM_KEYS]))

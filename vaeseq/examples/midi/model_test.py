@@ -6,9 +6,9 @@ import tensorflow as tf
 
 from vaeseq import codec
 from vaeseq import testing
+from vaeseq.examples.common import models
 from vaeseq.examples.midi import hparams as hparams_mod
 from vaeseq.examples.midi import model
-from vaeseq.examples.text import model as text_model
 
 TINY = dict(rnn_hidden_sizes=[6], latent_size=3, obs_encoder_fc_layers=[5],
             obs_decoder_fc_hidden_layers=[7], latent_decoder_fc_layers=[4])
@@ -21,7 +21,7 @@ def test_bernoulli_model(vae_type):
     assert vae.trainable_variables
     observed = tf.constant(
         np.random.default_rng(0).random([2, 3, 88]) < 0.2, tf.float32)
-    contexts = text_model.contexts(vae, observed)
+    contexts = models.contexts(vae, observed)
     latents, divergences = vae.infer_latents(contexts, observed)
     log_probs = vae.log_prob_observed(contexts, latents, observed)
     assert log_probs.shape == divergences.shape == (2, 3)

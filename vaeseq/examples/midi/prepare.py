@@ -6,17 +6,15 @@ directory is touched.
 """
 
 import dataclasses
-import os
 
 import tensorflow as tf
 
 from vaeseq import train as train_mod
+from vaeseq.examples.common import rundir
 from vaeseq.examples.midi import dataset
 from vaeseq.examples.midi import hparams as hparams_mod
 from vaeseq.examples.midi import model
-from vaeseq.examples.midi import rundir
 from vaeseq.examples.midi import sources
-from vaeseq.examples.text import rundir as text_rundir
 from vaeseq.hparams import HParams
 from vaeseq.vae import VAEBase
 
@@ -53,21 +51,12 @@ def prepare(log_dir: str, source: str, split: str, flag_value: str | None,
         seed: seeds initialisation and the order of the batches.
 
     Raises:
-        ValueError: bad hyperparameters; as `text_rundir.LogDirError`, a
+        ValueError: bad hyperparameters; as `LogDirError`, a
             corrupt or mismatched log directory; as `InputError`, an
             unusable data source.
     """
-    if os.path.exists(log_dir) and not os.path.isdir(log_dir):
-        raise text_rundir.LogDirError(
-            f"Log directory {log_dir} is not a directory.")
-    checkpoint_path = text_rundir.latest_checkpoint(log_dir)
-    hparams = rundir.load_hparams(log_dir, flag_value)
-    if checkpoint_path is not None and hparams is None:
-        raise text_rundir.LogDirError(
-            f"Log directory {log_dir} has a checkpoint but lacks "
-            f"{text_rundir.HPARAMS_FILE}.")
-    if hparams is None:
-        hparams = hparams_mod.make_hparams(flag_value)
+    hparams, checkpoint_path = rundir.resume(
+        log_dir, hparams_mod.SPEC, flag_value)
     sequences = sources.load_split(source, split, hparams.rate)
     if seed is not None:
         tf.random.set_seed(seed)
@@ -76,7 +65,7 @@ def prepare(log_dir: str, source: str, split: str, flag_value: str | None,
     ops = train_mod.TrainOps(hparams, vae)
     checkpoint = tf.train.Checkpoint(model=vae, train_ops=ops)
     if checkpoint_path is not None:
-        text_rundir.restore(checkpoint, checkpoint_path)
+        rundir.restore(checkpoint, checkpoint_path)
     # A fresh order per resumed run; repeatable given the seed and step.
     step = int(ops.global_step.numpy())
     batches = dataset.make_dataset(

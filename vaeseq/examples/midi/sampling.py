@@ -1,4 +1,4 @@
-"""Samples piano rolls from a trained model: `make_sampler` and `generate(...)`.
+"""Samples piano rolls from a trained model and writes them out: `generate(...)`.
 
 `generate` writes every sample three ways: `sample_NNN.mid` (MIDI),
 `sample_NNN.wav` (audio synthesised by pretty_midi) and `sample_NNN.png`
@@ -9,36 +9,13 @@ import os
 
 import numpy as np
 
+from vaeseq.examples.common import errors
+from vaeseq.examples.common import files
+from vaeseq.examples.common import sampler
 from vaeseq.examples.midi import render
 from vaeseq.examples.midi import rundir
-from vaeseq.examples.text import corpus
-from vaeseq.examples.text import errors
-from vaeseq.examples.text import sampling as text_sampling
-from vaeseq.vae import VAEBase
 
 SUFFIXES = (".mid", ".wav", ".png")
-
-
-class _Identity:
-    """Decodes a sampled roll as itself.
-
-    The text example's `Sampler` turns each sampled sequence into a string
-    with its vocabulary's `decode`; a piano roll needs no decoding.
-    """
-
-    @staticmethod
-    def decode(roll: np.ndarray) -> np.ndarray:
-        return roll
-
-
-def make_sampler(vae: VAEBase) -> text_sampling.Sampler:
-    """A sampler of piano rolls from `vae`, traced once for any count and length.
-
-    Its `sample(count, length, batch_size, seed)` returns `count` float32
-    rolls `[length, 88]` of 0s and 1s, drawn `batch_size` at a time; it
-    raises `InputError` for a count, length or batch size out of range.
-    """
-    return text_sampling.Sampler(vae, _Identity())
 
 
 def write_sample(roll: np.ndarray, rate: float, prefix: str) -> list[str]:
@@ -51,7 +28,7 @@ def write_sample(roll: np.ndarray, rate: float, prefix: str) -> list[str]:
                 render.png_bytes(roll))
     paths = []
     for suffix, data in zip(SUFFIXES, contents):
-        corpus.write_atomically(prefix + suffix, data)
+        files.write_atomically(prefix + suffix, data)
         paths.append(prefix + suffix)
     return paths
 
@@ -82,7 +59,7 @@ def generate(
 
     Raises:
         InputError: bad arguments or a missing, corrupt or mismatched
-            training directory (`text_rundir.LogDirError`); nothing is
+            training directory (`LogDirError`); nothing is
             written.
     """
     if not out_dir:
@@ -91,8 +68,8 @@ def generate(
         raise errors.InputError(f"--out_dir {out_dir} is not a directory.")
     with errors.bad_input():
         model_hparams, vae = rundir.load_trained(log_dir, hparams)
-    rolls = make_sampler(vae).sample(samples, model_hparams.sequence_size,
-                                model_hparams.batch_size, seed)
+    rolls = sampler.Sampler(vae).sample(
+        samples, model_hparams.sequence_size, model_hparams.batch_size, seed)
     digits = max(3, len(str(samples - 1)))
     paths = []
     for index, roll in enumerate(rolls):

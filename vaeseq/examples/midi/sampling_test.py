@@ -8,11 +8,12 @@ import pytest
 import tensorflow as tf
 
 from vaeseq import testing
+from vaeseq.examples.common import errors
+from vaeseq.examples.common import sampler
 from vaeseq.examples.midi import pianoroll
 from vaeseq.examples.midi import render
 from vaeseq.examples.midi import rundir
 from vaeseq.examples.midi import sampling
-from vaeseq.examples.text import errors
 
 STEPS = 12
 
@@ -38,7 +39,7 @@ def test_generate_writes_midi_audio_and_image(generated):
 def test_files_hold_the_samples(generated, trained_dir):
     paths, _ = generated
     hparams, vae = rundir.load_trained(trained_dir, "batch_size=2")
-    rolls = sampling.make_sampler(vae).sample(3, STEPS, 2, seed=7)
+    rolls = sampler.Sampler(vae).sample(3, STEPS, 2, seed=7)
     for index, roll in enumerate(rolls):
         mid, wav, png = paths[3 * index:3 * index + 3]
         assert roll.any(), "an all-silent sample would read back empty"

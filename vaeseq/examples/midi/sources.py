@@ -11,8 +11,8 @@ import warnings
 
 import numpy as np
 
+from vaeseq.examples.common import errors
 from vaeseq.examples.midi import dataset
-from vaeseq.examples.text import errors
 
 
 def load_split(source: str, split: str, rate: float) -> list[np.ndarray]:

@@ -6,9 +6,9 @@ import warnings
 import pytest
 
 from vaeseq import testing
+from vaeseq.examples.common import errors
 from vaeseq.examples.midi import sources
 from vaeseq.examples.midi import testdata
-from vaeseq.examples.text import errors
 
 
 @pytest.fixture(name="midi_dir")

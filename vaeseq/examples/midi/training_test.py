@@ -8,10 +8,9 @@ import pytest
 import tensorflow as tf
 
 from vaeseq import testing
+from vaeseq.examples.common import errors
+from vaeseq.examples.common import rundir
 from vaeseq.examples.midi import training
-from vaeseq.examples.text import errors
-from vaeseq.examples.text import rundir as text_rundir
-from vaeseq.examples.text import training as text_training
 
 GLOBAL_STEP = "train_ops/global_step/.ATTRIBUTES/VARIABLE_VALUE"
 ADAM_STEP = "train_ops/optimizer/step/.ATTRIBUTES/VARIABLE_VALUE"
@@ -65,8 +64,8 @@ def test_summaries(trained_dir):
 
 def test_resume_continues_to_iters(copy_of_trained, jsb):
     result = training.train(
-        copy_of_trained, jsb, text_training.Schedule(5, save_every=2))
-    assert result == text_training.TrainResult(5, None)
+        copy_of_trained, jsb, training.Schedule(5, save_every=2))
+    assert result == training.TrainResult(5, None)
     assert checkpoint_value(copy_of_trained, GLOBAL_STEP) == 5
     # Adam's own step counter was restored too: 3 earlier steps + 2 now.
     assert checkpoint_value(copy_of_trained, ADAM_STEP) == 5
@@ -77,8 +76,8 @@ def test_resume_continues_to_iters(copy_of_trained, jsb):
 
 def test_time_limit(copy_of_trained, jsb):
     result = training.train(
-        copy_of_trained, jsb, text_training.Schedule(100, max_seconds=0))
-    assert result == text_training.TrainResult(3, "time limit")
+        copy_of_trained, jsb, training.Schedule(100, max_seconds=0))
+    assert result == training.TrainResult(3, "time limit")
     assert checkpoint_value(copy_of_trained, GLOBAL_STEP) == 3
 
 
@@ -90,14 +89,14 @@ def test_time_limit(copy_of_trained, jsb):
 def test_bad_hparams(flags, message, jsb, tmp_path):
     log_dir = str(tmp_path / "log")
     with pytest.raises(errors.InputError, match=message):
-        training.train(log_dir, jsb, text_training.Schedule(5), hparams=flags)
+        training.train(log_dir, jsb, training.Schedule(5), hparams=flags)
     assert not os.path.exists(log_dir)
 
 
 def test_checkpoint_without_config_is_an_error(copy_of_trained, jsb):
-    os.remove(os.path.join(copy_of_trained, text_rundir.HPARAMS_FILE))
-    with pytest.raises(text_rundir.LogDirError, match="lacks hparams.json"):
-        training.train(copy_of_trained, jsb, text_training.Schedule(5))
+    os.remove(os.path.join(copy_of_trained, rundir.HPARAMS_FILE))
+    with pytest.raises(rundir.LogDirError, match="lacks hparams.json"):
+        training.train(copy_of_trained, jsb, training.Schedule(5))
 
 
 if __name__ == "__main__":

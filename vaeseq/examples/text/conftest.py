@@ -5,13 +5,12 @@ run (`trained_dir`) is shared by the whole session; tests that change a
 training directory work on a copy (`copy_of_trained`).
 """
 
-import hashlib
-import os
-import shutil
-
 import pytest
 from pydoc_data import topics
 
+# The shared fixtures `copy_of_trained` and `dir_state`.
+from vaeseq.examples.common.test_support import fixture_copy_of_trained  # pylint: disable=unused-import
+from vaeseq.examples.common.test_support import fixture_dir_state  # pylint: disable=unused-import
 from vaeseq.examples.text import training
 
 # Tiny sizes: every model trains, samples and scores in well under a second
@@ -54,32 +53,3 @@ def fixture_trained_dir(tmp_path_factory, corpora) -> str:
         seed=1)
     assert result == training.TrainResult(TRAINED_STEPS, None)
     return log_dir
-
-
-@pytest.fixture(name="copy_of_trained")
-def fixture_copy_of_trained(trained_dir, tmp_path) -> str:
-    """A copy of `trained_dir` that a test may change."""
-    copy = str(tmp_path / "log")
-    shutil.copytree(trained_dir, copy)
-    return copy
-
-
-def directory_state(path: str) -> dict[str, tuple[int, str]] | None:
-    """Every file under `path` with its mtime and sha256; None if absent."""
-    if not os.path.exists(path):
-        return None
-    state = {}
-    for root, _, files in os.walk(path):
-        for name in files:
-            file_path = os.path.join(root, name)
-            with open(file_path, "rb") as f:
-                digest = hashlib.sha256(f.read()).hexdigest()
-            state[os.path.relpath(file_path, path)] = (
-                os.stat(file_path).st_mtime_ns, digest)
-    return state
-
-
-@pytest.fixture(name="dir_state", scope="session")
-def fixture_dir_state():
-    """`directory_state`, for comparing a directory before and after."""
-    return directory_state

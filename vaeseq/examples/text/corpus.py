@@ -18,11 +18,13 @@ file named like a corpus must be given with a directory part, e.g.
 
 import hashlib
 import os
-import secrets
 import urllib.request
 from typing import Callable
 
 from pydoc_data import topics as pydoc_topics
+
+from vaeseq.examples.common import errors
+from vaeseq.examples.common import files
 
 TINYSHAKESPEARE_URL = (
     "https://raw.githubusercontent.com/karpathy/char-rnn/master/data/"
@@ -34,7 +36,7 @@ TINYSHAKESPEARE_SHA256 = (
 CORPUS_NAMES = ("pydocs", "tinyshakespeare")
 
 
-class CorpusError(ValueError):
+class CorpusError(errors.InputError):
     """A corpus that cannot be found, read, verified or used."""
 
 
@@ -95,27 +97,6 @@ def read_corpus(path: str) -> str:
         raise CorpusError(binary_message) from err
 
 
-def write_atomically(path: str, data: bytes) -> None:
-    """Writes `data` to `path` via a temporary file and a rename.
-
-    Readers see either the old file or the complete new one, never a partial
-    write. Creates missing parent directories.
-    """
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    temp_path = f"{path}.{secrets.token_hex(8)}.tmp"
-    fd = os.open(temp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(temp_path, path)
-    except BaseException:
-        os.unlink(temp_path)
-        raise
-
-
 def _cache_dir() -> str:
     return os.environ.get("VAESEQ_CACHE_DIR") or os.path.join(
         os.path.expanduser("~"), ".cache", "vaeseq")
@@ -138,7 +119,7 @@ def _tinyshakespeare(fetch: Callable[[str], bytes]) -> str:
         raise CorpusError(
             f"Could not download {TINYSHAKESPEARE_URL}: {err}") from err
     _verify_sha256(TINYSHAKESPEARE_URL, data, TINYSHAKESPEARE_SHA256)
-    write_atomically(path, data)
+    files.write_atomically(path, data)
     return path
 
 
@@ -147,7 +128,7 @@ def _pydocs() -> str:
     if not os.path.exists(path):
         topics = pydoc_topics.topics
         text = "\n\n".join(topics[key] for key in sorted(topics))
-        write_atomically(path, text.encode("utf-8"))
+        files.write_atomically(path, text.encode("utf-8"))
     return path
 
 

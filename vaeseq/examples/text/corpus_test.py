@@ -159,13 +159,5 @@ def test_read_corpus_permission_denied(tmp_path, monkeypatch):
     assert str(path) in str(info.value)
 
 
-def test_write_atomically_replaces_whole_file(tmp_path):
-    path = tmp_path / "sub" / "out.txt"
-    corpus.write_atomically(str(path), b"first")
-    corpus.write_atomically(str(path), b"second")
-    assert path.read_bytes() == b"second"
-    assert os.listdir(path.parent) == ["out.txt"]
-
-
 if __name__ == "__main__":
     testing.main(__file__)

@@ -20,6 +20,7 @@ import os
 import sys
 import tempfile
 
+from vaeseq.examples.common import files
 from vaeseq.examples.text import corpus
 from vaeseq.examples.text import dataset
 from vaeseq.examples.text import evaluation
@@ -46,7 +47,7 @@ def _corpus_text() -> tuple[str, str]:
 
 def _write(directory: str, name: str, text: str) -> str:
     path = os.path.join(directory, name)
-    corpus.write_atomically(path, text.encode("utf-8"))
+    files.write_atomically(path, text.encode("utf-8"))
     return path
 
 

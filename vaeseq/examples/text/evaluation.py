@@ -2,10 +2,10 @@
 
 from typing import Any, TextIO
 
+from vaeseq.examples.common import errors
+from vaeseq.examples.common import progress
 from vaeseq.examples.text import corpus
 from vaeseq.examples.text import dataset
-from vaeseq.examples.text import errors
-from vaeseq.examples.text import progress
 from vaeseq.examples.text import rundir
 from vaeseq.examples.text import scoring
 
@@ -73,11 +73,5 @@ def evaluate(
             scores = scorer.score(corpus_windows, seed, bar)
         finally:
             bar.close()
-        results[name] = {
-            "elbo_per_step": scores.elbo_per_step,
-            "iw_log_prob_per_step": scores.iw_log_prob_per_step,
-            "bits_per_step": scores.bits_per_step,
-            "num_steps": scores.num_steps,
-            "num_samples": scores.num_samples,
-        }
+        results[name] = scores.as_dict()
     return results

@@ -6,12 +6,12 @@ is touched.
 """
 
 import dataclasses
-import os
 
 import numpy as np
 import tensorflow as tf
 
 from vaeseq import train as train_mod
+from vaeseq.examples.common import rundir as common_rundir
 from vaeseq.examples.text import corpus
 from vaeseq.examples.text import dataset
 from vaeseq.examples.text import hparams as hparams_mod
@@ -57,22 +57,14 @@ def prepare(log_dir: str, train_corpus: str, valid_corpus: str | None,
         seed: seeds initialisation and the order of the batches.
 
     Raises:
-        ValueError: bad hyperparameters; as `rundir.LogDirError`, a
+        ValueError: bad hyperparameters; as `LogDirError`, a
             corrupt or mismatched log directory; as `CorpusError`, an
             unusable corpus.
     """
-    if os.path.exists(log_dir) and not os.path.isdir(log_dir):
-        raise rundir.LogDirError(f"Log directory {log_dir} is not a directory.")
-    checkpoint_path = rundir.latest_checkpoint(log_dir)
-    hparams = rundir.load_hparams(log_dir, flag_value)
-    saved_vocabulary = rundir.load_vocabulary(log_dir)
-    if checkpoint_path is not None and (
-            hparams is None or saved_vocabulary is None):
-        raise rundir.LogDirError(
-            f"Log directory {log_dir} has a checkpoint but lacks "
-            f"{rundir.HPARAMS_FILE} or {rundir.VOCAB_FILE}.")
-    if hparams is None:
-        hparams = hparams_mod.make_hparams(flag_value)
+    hparams, checkpoint_path = common_rundir.resume(
+        log_dir, hparams_mod.SPEC, flag_value)
+    saved_vocabulary = rundir.load_vocabulary(
+        log_dir, required=checkpoint_path is not None)
     text = corpus.read_corpus(corpus.resolve_corpus(train_corpus))
     if saved_vocabulary is None:
         vocabulary = vocab.Vocabulary.from_text(
@@ -94,7 +86,7 @@ def prepare(log_dir: str, train_corpus: str, valid_corpus: str | None,
     ops = train_mod.TrainOps(hparams, vae)
     checkpoint = tf.train.Checkpoint(model=vae, train_ops=ops)
     if checkpoint_path is not None:
-        rundir.restore(checkpoint, checkpoint_path)
+        common_rundir.restore(checkpoint, checkpoint_path)
     # A fresh order per resumed run; repeatable given the seed and step.
     step = int(ops.global_step.numpy())
     batches = dataset.make_dataset(

@@ -1,11 +1,7 @@
 """Samples text from a trained model: `Sampler` and `generate(...)`."""
 
-import numpy as np
-import tensorflow as tf
-
-from vaeseq import agent as agent_mod
-from vaeseq.examples.text import errors
-from vaeseq.examples.text import model
+from vaeseq.examples.common import errors
+from vaeseq.examples.common import sampler
 from vaeseq.examples.text import rundir
 from vaeseq.examples.text import vocab
 from vaeseq.vae import VAEBase
@@ -22,12 +18,8 @@ class Sampler:
     """
 
     def __init__(self, vae: VAEBase, vocabulary: vocab.Vocabulary):
-        self._vae = vae
+        self._sampler = sampler.Sampler(vae)
         self._vocabulary = vocabulary
-        self._generate = tf.function(
-            self._generate_ids, autograph=False, input_signature=[
-                tf.TensorSpec([], tf.int32), tf.TensorSpec([], tf.int32),
-                tf.TensorSpec([2], tf.int32)])
 
     def sample(self, count: int, length: int, batch_size: int,
                seed: int | None = None) -> list[str]:
@@ -35,25 +27,12 @@ class Sampler:
 
         Sequences are drawn `batch_size` at a time (the last batch may be
         smaller); `seed` makes them repeatable.
-        """
-        if count < 0 or length < 1 or batch_size < 1:
-            raise errors.InputError(
-                "Need samples >= 0, sequence_size >= 1 and batch_size >= 1; "
-                f"got {count}, {length} and {batch_size}.")
-        seeds = model.seed_stream(seed)
-        texts = []
-        while len(texts) < count:
-            size = min(batch_size, count - len(texts))
-            ids = self._generate(size, length, next(seeds))
-            texts.extend(self._vocabulary.decode(row) for row in np.asarray(ids))
-        return texts
 
-    def _generate_ids(self, batch_size: tf.Tensor, length: tf.Tensor,
-                      seed: tf.Tensor) -> tf.Tensor:
-        """Samples ids `[batch_size, length]`."""
-        observations, _, _ = self._vae.gen_core.generate(
-            agent_mod.null_inputs(batch_size, length), seed=seed)
-        return observations
+        Raises:
+            InputError: `count` < 0, `length` < 1 or `batch_size` < 1.
+        """
+        return [self._vocabulary.decode(ids) for ids in
+                self._sampler.sample(count, length, batch_size, seed)]
 
 
 def generate(

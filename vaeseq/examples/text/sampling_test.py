@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from vaeseq import testing
-from vaeseq.examples.text import errors
+from vaeseq.examples.common import errors
 from vaeseq.examples.text import evaluation
 from vaeseq.examples.text import rundir
 from vaeseq.examples.text import sampling

@@ -8,8 +8,8 @@ import pytest
 import tensorflow as tf
 
 from vaeseq import testing
-from vaeseq.examples.text import errors
-from vaeseq.examples.text import rundir
+from vaeseq.examples.common import errors
+from vaeseq.examples.common import rundir
 from vaeseq.examples.text import training
 from vaeseq.examples.text import vocab
 

@@ -6,7 +6,7 @@ from typing import Sequence
 
 import numpy as np
 
-from vaeseq.examples.text import corpus
+from vaeseq.examples.common import files
 
 REPLACEMENT_CHAR = "\ufffd"
 
@@ -103,7 +103,7 @@ class Vocabulary:
         """Writes the vocabulary to `path` as JSON, atomically."""
         config = {"chars": "".join(self._chars),
                   "oov_buckets": self._oov_buckets}
-        corpus.write_atomically(
+        files.write_atomically(
             path, json.dumps(config, indent=2).encode("utf-8"))
 
     @classmethod

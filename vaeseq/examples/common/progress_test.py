@@ -3,7 +3,7 @@
 import io
 
 from vaeseq import testing
-from vaeseq.examples.text import progress
+from vaeseq.examples.common import progress
 
 
 class FakeClock:

@@ -1,13 +1,17 @@
-"""TensorBoard image and audio summaries without the `tensorboard` package.
+"""TensorBoard summaries without the `tensorboard` package.
 
-`tf.summary.image` and `tf.summary.audio` live in `tensorboard`, which
-TensorFlow no longer installs (see `vaeseq.examples.text.summaries` for
-scalars and text). These write the records those functions write, already
-encoded, with `tf.summary.write`: the images plugin reads a string tensor
-`[2 + k]` (width, height, then k PNG files), the audio plugin a string
-tensor `[k, 2]` (a WAV file and a Markdown label per clip) whose metadata
-names the encoding. Like the originals, they write to the default writer at
-its default step.
+`tf.summary.scalar`, `text`, `image` and `audio` live in `tensorboard`,
+which TensorFlow no longer installs. These write the records those
+functions write, already encoded, with `tf.summary.write`, so TensorBoard
+shows them while training needs only TensorFlow:
+
+* scalars: a float32 scalar tagged with the scalars plugin;
+* text: a string tensor `[N]` (Markdown) tagged with the text plugin;
+* images: a string tensor `[2 + k]` (width, height, then k PNG files);
+* audio: a string tensor `[k, 2]` (a WAV file and a Markdown label per
+  clip) whose plugin metadata names the encoding.
+
+Like the originals, they write to the default writer at its default step.
 """
 
 from typing import Sequence
@@ -24,6 +28,18 @@ def _metadata(plugin_name: str,
     return tf.compat.v1.SummaryMetadata(
         plugin_data=tf.compat.v1.SummaryMetadata.PluginData(
             plugin_name=plugin_name, content=content))
+
+
+def scalar(name: str, value: float) -> None:
+    """Writes a scalar summary (float32)."""
+    tf.summary.write(name, tf.constant(value, tf.float32),
+                     metadata=_metadata("scalars"))
+
+
+def text(name: str, values: Sequence[str]) -> None:
+    """Writes a text summary of strings `[N]` (shown as Markdown)."""
+    tf.summary.write(name, tf.constant(list(values), tf.string),
+                     metadata=_metadata("text"))
 
 
 def images(name: str, pngs: Sequence[bytes], width: int, height: int) -> None:

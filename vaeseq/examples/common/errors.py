@@ -1,14 +1,13 @@
-"""Errors in what a user gave: flags, hyperparameters, corpora, log directory.
+"""Errors in what a user gave: flags, hyperparameters, data, log directory.
 
-The command line turns these (and `corpus.CorpusError`) into a one-line
-message and exit status 2; any other exception is a bug and keeps its
-traceback.
+`cli.run` turns an `InputError` into a one-line message and exit status 2;
+any other exception is a bug and keeps its traceback. Examples subclass
+`InputError` for their own kinds of bad input (the text example's
+`CorpusError`, `rundir.LogDirError`).
 """
 
 import contextlib
 from typing import Iterator
-
-from vaeseq.examples.text import corpus
 
 
 class InputError(ValueError):
@@ -21,11 +20,11 @@ def bad_input() -> Iterator[None]:
 
     For blocks that only check and load what the user gave (parsing
     hyperparameters, building the model they describe), where a
-    `ValueError` means bad input. `CorpusError`s pass unchanged.
+    `ValueError` means bad input. `InputError`s pass unchanged.
     """
     try:
         yield
-    except (InputError, corpus.CorpusError):
+    except InputError:
         raise
     except ValueError as err:
         raise InputError(str(err)) from err

@@ -6,7 +6,7 @@ import signal
 import pytest
 
 from vaeseq import testing
-from vaeseq.examples.text import signals
+from vaeseq.examples.common import signals
 
 
 def test_sigterm_and_sigint_are_recorded():

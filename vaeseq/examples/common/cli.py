@@ -1,0 +1,177 @@
+"""The command lines of the examples: `vaeseq-<example> COMMAND [flags]`.
+
+`CommandLine` builds an example's parser (one set of flags for every
+command, or one command alone for a Bazel binary) and runs a command with
+the exit status every example shares:
+
+* 0 on success, also when a signal (Ctrl-C, SIGTERM) stopped training and
+  a checkpoint was saved;
+* 2 for bad input (flags, hyperparameters, data, log directory: an
+  `errors.InputError`), found before anything is written;
+* 1 when running failed (an I/O error, a TensorFlow error, a non-finite
+  loss);
+* 130 when Ctrl-C stopped a command that does not save.
+
+Errors are one line, `prog: error: message`, on stderr; any other
+exception is a bug and keeps its traceback. Under `bazel run`, relative
+paths are taken relative to the directory Bazel was run from
+(`BUILD_WORKING_DIRECTORY`). Example::
+
+    CLI = cli.CommandLine(
+        prog="vaeseq-midi", description=__doc__, subject="MIDI model",
+        commands={"train": run_train, "generate": run_generate},
+        add_flags=add_flags, path_flags=("log_dir", "out_dir"))
+    sys.exit(CLI.main())
+"""
+
+import argparse
+import dataclasses
+import importlib
+import json
+import os
+import sys
+from typing import Any, Callable, Mapping, Sequence
+
+from vaeseq.examples.common import errors
+from vaeseq.examples.common import files
+
+# Whether to mute TensorFlow's start-up messages; see `import_quietly`.
+_MUTE_IMPORTS = "TF_CPP_MIN_LOG_LEVEL" not in os.environ
+
+# Runs one command with the parsed flags; returns the exit status.
+Runner = Callable[[argparse.Namespace], int]
+
+
+class Parser(argparse.ArgumentParser):
+    """Reports usage errors on one line, with exit status 2."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+@dataclasses.dataclass(frozen=True)
+class CommandLine:
+    """An example's commands, their flags and how paths are resolved.
+
+    Attributes:
+        prog: the program, e.g. `"vaeseq-text"`.
+        description: the help text (the CLI module's docstring).
+        subject: what the commands work on, for their help
+            (`"train the <subject>"`).
+        commands: the runner of each command, by name.
+        add_flags: adds the flags of a command (`(parser, command)`); every
+            command usually takes the same ones.
+        path_flags: flags holding one plain path each.
+        resolve_paths: resolves any other flags holding paths, given
+            `(args, base)` where `base` is `BUILD_WORKING_DIRECTORY`.
+    """
+
+    prog: str
+    description: str
+    subject: str
+    commands: Mapping[str, Runner]
+    add_flags: Callable[[argparse.ArgumentParser, str], None]
+    path_flags: Sequence[str] = ()
+    resolve_paths: Callable[[argparse.Namespace, str], None] | None = None
+
+    def parser(self, command: str | None = None) -> argparse.ArgumentParser:
+        """The parser of one command, or of `prog COMMAND` if None."""
+        if command is not None:
+            parser = Parser(prog=command, description=self.description,
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+            self.add_flags(parser, command)
+            parser.set_defaults(command=command)
+            return parser
+        parser = Parser(prog=self.prog, description=self.description,
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
+        subparsers = parser.add_subparsers(
+            dest="command", required=True, parser_class=Parser)
+        for name in self.commands:
+            self.add_flags(subparsers.add_parser(
+                name, help=f"{name} the {self.subject}"), name)
+        return parser
+
+    def main(self, argv: Sequence[str] | None = None,
+             command: str | None = None) -> int:
+        """Runs a command; returns the exit status.
+
+        Args:
+            argv: the arguments after the program name; `sys.argv[1:]` if
+                None.
+            command: run this command, with `argv` holding only flags (the
+                program is then named after the command); if None, `argv`
+                starts with the command.
+        """
+        parser = self.parser(command)
+        args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+        prog = parser.prog if command else f"{parser.prog} {args.command}"
+        base = os.environ.get("BUILD_WORKING_DIRECTORY")
+        if base:
+            for name in self.path_flags:
+                setattr(args, name, resolve_path(base, getattr(args, name)))
+            if self.resolve_paths is not None:
+                self.resolve_paths(args, base)
+        tf_errors = import_quietly("tensorflow").errors
+        try:
+            return self.commands[args.command](args)
+        except errors.InputError as err:
+            print_error(prog, err)
+            return 2
+        except (OSError, tf_errors.OpError, FloatingPointError) as err:
+            print_error(prog, err)
+            return 1
+        except KeyboardInterrupt:
+            return 130
+
+
+def resolve_path(base: str, path: str | None) -> str | None:
+    """`path` taken relative to `base`; an empty or None path stays as is."""
+    return os.path.join(base, path) if path else path
+
+
+def print_error(prog: str, err: Exception) -> None:
+    """Prints `prog: error: message` on one line to stderr."""
+    message = " ".join(str(err).split()) or type(err).__name__
+    print(f"{prog}: error: {message}", file=sys.stderr)
+
+
+def report_training(step: int, stopped_by: str | None, log_dir: str) -> None:
+    """Tells on stderr where training ended (see `training.TrainResult`)."""
+    if stopped_by:
+        print(f"Stopped by {stopped_by} at step {step}; "
+              f"checkpoint saved in {log_dir}.", file=sys.stderr)
+    else:
+        print(f"Reached step {step}; checkpoint saved in {log_dir}.",
+              file=sys.stderr)
+
+
+def write_json(path: str, value: Any) -> None:
+    """Writes `value` as indented, key-sorted JSON, atomically."""
+    text = json.dumps(value, indent=2, sort_keys=True) + "\n"
+    files.write_atomically(path, text.encode("utf-8"))
+
+
+def import_quietly(module: str):
+    """Imports `module`, hiding what TensorFlow prints while it loads.
+
+    Some of TensorFlow's C++ start-up messages (CUDA probing, CPU features)
+    bypass its log level, so stderr is muted during the import, and the
+    level is set to hide the others (such as a failed CUDA probe on a
+    machine without a GPU). Setting `TF_CPP_MIN_LOG_LEVEL` yourself keeps
+    them all.
+    """
+    if module in sys.modules or not _MUTE_IMPORTS:
+        return importlib.import_module(module)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    sys.stderr.flush()
+    saved_fd = os.dup(2)
+    try:
+        with open(os.devnull, "w", encoding="utf-8") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            try:
+                return importlib.import_module(module)
+            finally:
+                sys.stderr.flush()
+                os.dup2(saved_fd, 2)
+    finally:
+        os.close(saved_fd)

@@ -1,0 +1,121 @@
+"""Tests for cli.py: parsers, exit statuses, one-line errors, paths."""
+
+import json
+import os
+
+import pytest
+
+from vaeseq import testing
+from vaeseq.examples.common import cli
+from vaeseq.examples.common import errors
+
+
+def add_flags(parser, command):
+    parser.add_argument("--log_dir", required=True)
+    parser.add_argument("--other")
+    parser.add_argument("--raise", dest="to_raise", default="")
+    parser.set_defaults(flags_for=command)
+
+
+RAISED = {
+    "input": errors.InputError("bad\n   input"),
+    "os": OSError("disk full"),
+    "nan": FloatingPointError(""),
+    "interrupt": KeyboardInterrupt(),
+}
+
+
+def run_command(args):
+    if args.to_raise:
+        raise RAISED[args.to_raise]
+    print(f"{args.flags_for} {args.log_dir} {args.other}")
+    return 0
+
+
+COMMAND_LINE = cli.CommandLine(
+    prog="vaeseq-toy", description="Toy commands.", subject="toy",
+    commands={"train": run_command, "evaluate": run_command},
+    add_flags=add_flags, path_flags=("log_dir",))
+
+
+def test_commands_and_single_command(capsys):
+    assert COMMAND_LINE.main(["evaluate", "--log_dir", "d"]) == 0
+    assert capsys.readouterr().out == "evaluate d None\n"
+    assert COMMAND_LINE.main(["--log_dir", "e"], command="train") == 0
+    assert capsys.readouterr().out == "train e None\n"
+    assert COMMAND_LINE.parser("train").prog == "train"
+
+
+@pytest.mark.parametrize("raised, status, message", [
+    ("input", 2, "vaeseq-toy train: error: bad input\n"),
+    ("os", 1, "vaeseq-toy train: error: disk full\n"),
+    ("nan", 1, "vaeseq-toy train: error: FloatingPointError\n"),
+    ("interrupt", 130, ""),
+])
+def test_exit_statuses(raised, status, message, capsys):
+    assert COMMAND_LINE.main(
+        ["train", "--log_dir", "d", "--raise", raised]) == status
+    assert capsys.readouterr().err == message
+
+
+def test_bugs_keep_their_traceback():
+    def buggy(args):
+        raise KeyError(args.log_dir)
+
+    command_line = cli.CommandLine("p", "", "toy", {"train": buggy}, add_flags)
+    with pytest.raises(KeyError):
+        command_line.main(["train", "--log_dir", "d"])
+
+
+def test_usage_errors_are_one_line(capsys):
+    with pytest.raises(SystemExit) as info:
+        COMMAND_LINE.main(["train", "--bogus"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("vaeseq-toy train: error:")
+    with pytest.raises(SystemExit):
+        COMMAND_LINE.main([], command="train")
+    assert capsys.readouterr().err.startswith("train: error: the following")
+    with pytest.raises(SystemExit):
+        COMMAND_LINE.main([])
+    assert capsys.readouterr().err.startswith("vaeseq-toy: error:")
+
+
+def test_paths_under_bazel_run(monkeypatch, capsys):
+    def resolve_other(args, base):
+        args.other = f"{base}:{args.other}"
+
+    command_line = cli.CommandLine(
+        "p", "", "toy", {"train": run_command}, add_flags,
+        path_flags=("log_dir",), resolve_paths=resolve_other)
+    command_line.main(["train", "--log_dir", "rel", "--other", "x"])
+    assert capsys.readouterr().out == "train rel x\n"
+    monkeypatch.setenv("BUILD_WORKING_DIRECTORY", "/work")
+    command_line.main(["train", "--log_dir", "rel", "--other", "x"])
+    assert capsys.readouterr().out == "train /work/rel /work:x\n"
+    command_line.main(["train", "--log_dir", "/abs"])
+    assert capsys.readouterr().out.startswith("train /abs ")
+    assert cli.resolve_path("/work", "") == ""
+    assert cli.resolve_path("/work", None) is None
+
+
+def test_report_training(capsys):
+    cli.report_training(7, "SIGTERM", "/logs")
+    cli.report_training(9, None, "/logs")
+    assert capsys.readouterr().err == (
+        "Stopped by SIGTERM at step 7; checkpoint saved in /logs.\n"
+        "Reached step 9; checkpoint saved in /logs.\n")
+
+
+def test_write_json(tmp_path):
+    path = str(tmp_path / "out" / "scores.json")
+    cli.write_json(path, {"b": 1, "a": [0.5]})
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    assert text.endswith("}\n") and text.index('"a"') < text.index('"b"')
+    assert json.loads(text) == {"a": [0.5], "b": 1}
+    assert os.listdir(tmp_path / "out") == ["scores.json"]
+
+
+if __name__ == "__main__":
+    testing.main(__file__)

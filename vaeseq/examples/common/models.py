@@ -1,0 +1,50 @@
+"""Running a model over recorded sequences: contexts, variables, seeds.
+
+Examples that train on recorded observations (text, piano rolls) give the
+model no agent inputs, so every agent context follows from the
+observations alone; these helpers do that once for every such example.
+"""
+
+from typing import Iterator
+
+import tensorflow as tf
+
+from vaeseq import agent as agent_mod
+from vaeseq.vae import VAEBase
+
+
+def contexts(vae: VAEBase, observed: tf.Tensor) -> tf.Tensor:
+    """The agent's contexts `[B, T, C]` for observations `[B, T, ...]`.
+
+    The agent gets null inputs `[B, T, 0]`.
+    """
+    shape = tf.shape(observed)
+    return agent_mod.contexts_for_static_observations(
+        observed, vae.agent, agent_mod.null_inputs(shape[0], shape[1]))
+
+
+def build(vae: VAEBase, observed: tf.Tensor) -> None:
+    """Creates every variable of `vae` before a checkpoint is restored.
+
+    Args:
+        vae: the model.
+        observed: any observations `[B, T, ...]` of the model's dtype, e.g.
+            one step of zeros `[1, 1, ...]`; they are scored (which creates
+            the inference and emission variables) and one step is sampled
+            (the generative core's).
+    """
+    vae.iw_log_prob(contexts(vae, observed), observed, num_samples=1)
+    vae.gen_core.generate(agent_mod.null_inputs(1, 1))
+
+
+def seed_stream(seed: int | None) -> Iterator[tf.Tensor]:
+    """Endless stateless seeds (`[2]` int32) for the model's sampling methods.
+
+    The same `seed` gives the same seeds; None gives fresh ones.
+    """
+    if seed is None:
+        rng = tf.random.Generator.from_non_deterministic_state()
+    else:
+        rng = tf.random.Generator.from_seed(seed)
+    while True:
+        yield tf.cast(rng.make_seeds(1)[:, 0], tf.int32)

@@ -1,0 +1,173 @@
+"""A training directory (`--log_dir`): hyperparameters and checkpoints.
+
+Every example's training directory holds `hparams.json` (the run's
+hyperparameters), the checkpoints written by `tf.train.CheckpointManager`
+(`ckpt-<step>.*` and the `checkpoint` state file) and TensorBoard event
+files; an example may add files of its own (the text example's vocabulary).
+
+Nothing here writes except `save_hparams` (atomically) and the manager
+made by `checkpoint_manager`, so a run can check everything first and
+leave a directory it rejects as it was. Typical use::
+
+    hparams, path = rundir.resume(log_dir, SPEC, flag_value)  # training
+    hparams, path = rundir.trained(log_dir, SPEC, flag_value)  # inference
+    rundir.restore(tf.train.Checkpoint(model=vae), path)
+"""
+
+import logging
+import os
+
+import tensorflow as tf
+
+from vaeseq.examples.common import errors
+from vaeseq.examples.common import files
+from vaeseq.examples.common import hparams as hparams_mod
+from vaeseq.hparams import HParams
+
+HPARAMS_FILE = "hparams.json"
+CHECKPOINT_PREFIX = "ckpt"
+MAX_CHECKPOINTS = 3
+_CHECKPOINT_STATE_FILE = "checkpoint"
+
+
+class LogDirError(errors.InputError):
+    """A training directory that is missing, incomplete or corrupt."""
+
+
+def load_hparams(log_dir: str, spec: hparams_mod.ExampleHParams,
+                 flag_value: str | None) -> HParams | None:
+    """The saved hyperparameters overridden by `flag_value`, or None if none.
+
+    Raises:
+        LogDirError: `hparams.json` is unreadable or invalid.
+        ValueError: `flag_value` is malformed or changes the architecture.
+    """
+    path = os.path.join(log_dir, HPARAMS_FILE)
+    if not os.path.exists(path):
+        return None
+    try:
+        with open(path, encoding="utf-8") as f:
+            saved = f.read()
+    except (OSError, UnicodeDecodeError) as err:
+        raise LogDirError(f"Cannot read {path}: {err}") from None
+    try:
+        saved_hparams = spec.from_json(saved)
+    except ValueError as err:
+        raise LogDirError(f"Invalid {path}: {err}") from None
+    return spec.override(saved_hparams, flag_value)
+
+
+def save_hparams(log_dir: str, spec: hparams_mod.ExampleHParams,
+                 hparams: HParams) -> None:
+    """Writes `hparams.json` atomically unless it holds `hparams` already."""
+    os.makedirs(log_dir, exist_ok=True)
+    if load_hparams(log_dir, spec, None) != hparams:
+        files.write_atomically(os.path.join(log_dir, HPARAMS_FILE),
+                               hparams.to_json().encode("utf-8"))
+
+
+def latest_checkpoint(log_dir: str) -> str | None:
+    """The prefix of the newest checkpoint in `log_dir`, or None if none.
+
+    Raises:
+        LogDirError: the checkpoint state file is corrupt.
+    """
+    state_path = os.path.join(log_dir, _CHECKPOINT_STATE_FILE)
+    if not os.path.exists(state_path):
+        return None
+    tf_logger = tf.get_logger()
+    level = tf_logger.level
+    tf_logger.setLevel(logging.ERROR)  # It logs, then ignores, parse errors.
+    try:
+        state = tf.train.get_checkpoint_state(log_dir)
+    except (ValueError, tf.errors.OpError) as err:
+        raise LogDirError(f"Corrupt checkpoint state {state_path}: {err}") from None
+    finally:
+        tf_logger.setLevel(level)
+    if state is None or not state.model_checkpoint_path:
+        raise LogDirError(f"Corrupt checkpoint state file {state_path}.")
+    return state.model_checkpoint_path
+
+
+def resume(log_dir: str, spec: hparams_mod.ExampleHParams,
+           flag_value: str | None) -> tuple[HParams, str | None]:
+    """The hyperparameters and latest checkpoint a training run starts from.
+
+    For a new run (no checkpoint, no `hparams.json`), the example's defaults
+    overridden by `flag_value`; on resume, the saved values overridden.
+
+    Returns:
+        `(hparams, checkpoint prefix or None)`.
+
+    Raises:
+        LogDirError: `log_dir` is not a directory, or has a checkpoint but
+            no `hparams.json`, or a corrupt one of them.
+        ValueError: `flag_value` is malformed or changes the architecture.
+    """
+    if os.path.exists(log_dir) and not os.path.isdir(log_dir):
+        raise LogDirError(f"Log directory {log_dir} is not a directory.")
+    checkpoint_path = latest_checkpoint(log_dir)
+    hparams = load_hparams(log_dir, spec, flag_value)
+    if hparams is None:
+        if checkpoint_path is not None:
+            raise LogDirError(
+                f"Log directory {log_dir} has a checkpoint but lacks "
+                f"{HPARAMS_FILE}.")
+        hparams = spec.make(flag_value)
+    return hparams, checkpoint_path
+
+
+def trained(log_dir: str, spec: hparams_mod.ExampleHParams,
+            flag_value: str | None) -> tuple[HParams, str]:
+    """The hyperparameters and latest checkpoint of a finished run.
+
+    Returns:
+        `(saved hparams overridden by flag_value, checkpoint prefix)`.
+
+    Raises:
+        LogDirError: no checkpoint, or a missing or corrupt file.
+        ValueError: `flag_value` is malformed or changes the architecture.
+    """
+    path = latest_checkpoint(log_dir)
+    if path is None:
+        raise LogDirError(f"No checkpoint in log directory {log_dir}.")
+    hparams = load_hparams(log_dir, spec, flag_value)
+    if hparams is None:
+        raise LogDirError(f"Log directory {log_dir} lacks {HPARAMS_FILE}.")
+    return hparams, path
+
+
+def restore(checkpoint: tf.train.Checkpoint, path: str) -> None:
+    """Restores `checkpoint` (whose model variables exist) from `path`.
+
+    Every stored tensor is read and checksummed first, so that a corrupt
+    checkpoint fails here rather than later when deferred variables (the
+    optimizer's) are created. What `checkpoint` lacks (the optimizer, when
+    only the model is restored) is ignored.
+
+    Raises:
+        LogDirError: the checkpoint is missing, corrupt, or does not fit the
+            objects of `checkpoint`.
+    """
+    try:
+        reader = tf.train.load_checkpoint(path)
+        for name in reader.get_variable_to_shape_map():
+            reader.get_tensor(name)
+        status = checkpoint.restore(path)
+        status.assert_existing_objects_matched()
+        status.expect_partial()
+    # A truncated file surfaces as an IndexError from the reader.
+    except (tf.errors.OpError, AssertionError, ValueError, IndexError) as err:
+        message = " ".join(str(err).split())
+        raise LogDirError(f"Cannot restore checkpoint {path}: {message}") from None
+
+
+def checkpoint_manager(checkpoint: tf.train.Checkpoint,
+                       log_dir: str) -> tf.train.CheckpointManager:
+    """The manager that writes `checkpoint` into `log_dir` as `ckpt-<step>`.
+
+    It keeps the newest `MAX_CHECKPOINTS`; `latest_checkpoint` finds them.
+    """
+    return tf.train.CheckpointManager(
+        checkpoint, log_dir, max_to_keep=MAX_CHECKPOINTS,
+        checkpoint_name=CHECKPOINT_PREFIX)

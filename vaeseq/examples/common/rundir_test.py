@@ -1,0 +1,110 @@
+"""Tests for rundir.py: configuration and checkpoints of a training directory."""
+
+import os
+
+import pytest
+import tensorflow as tf
+
+from vaeseq import testing
+from vaeseq.examples.common import hparams as hparams_mod
+from vaeseq.examples.common import rundir
+
+SPEC = hparams_mod.ExampleHParams(
+    extra={"width": 3}, defaults={"batch_size": 5},
+    architecture=("width", "latent_size"))
+
+
+def save_checkpoint(log_dir, value=2.0, step=4):
+    checkpoint = tf.train.Checkpoint(weight=tf.Variable(value))
+    return rundir.checkpoint_manager(checkpoint, log_dir).save(
+        checkpoint_number=step)
+
+
+def test_new_run_takes_defaults_and_flags(tmp_path):
+    log_dir = str(tmp_path / "missing")
+    hparams, path = rundir.resume(log_dir, SPEC, "width=4")
+    assert (hparams.width, hparams.batch_size, path) == (4, 5, None)
+    assert not os.path.exists(log_dir)  # Resuming writes nothing.
+
+
+def test_resume_overrides_the_saved_hparams(tmp_path):
+    log_dir = str(tmp_path)
+    rundir.save_hparams(log_dir, SPEC, SPEC.make("width=7"))
+    saved = save_checkpoint(log_dir)
+    hparams, path = rundir.resume(log_dir, SPEC, "batch_size=2")
+    assert (hparams.width, hparams.batch_size, path) == (7, 2, saved)
+    assert rundir.trained(log_dir, SPEC, None) == (SPEC.make("width=7"), saved)
+    with pytest.raises(ValueError, match="architecture.*width"):
+        rundir.resume(log_dir, SPEC, "width=8")
+
+
+def test_save_hparams_writes_only_changes(tmp_path):
+    log_dir = str(tmp_path / "new")
+    rundir.save_hparams(log_dir, SPEC, SPEC.make())
+    path = os.path.join(log_dir, rundir.HPARAMS_FILE)
+    os.utime(path, ns=(0, 0))
+    rundir.save_hparams(log_dir, SPEC, SPEC.make())
+    assert os.stat(path).st_mtime_ns == 0
+    rundir.save_hparams(log_dir, SPEC, SPEC.make("batch_size=9"))
+    assert rundir.load_hparams(log_dir, SPEC, None).batch_size == 9
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"{", "Invalid .*hparams.json: not JSON"),
+    (b'{"width": "wide"}', "Invalid .*hparams.json.*width"),
+    (b"\xff\xfe", "Cannot read"),
+])
+def test_bad_hparams_file(tmp_path, content, message):
+    (tmp_path / rundir.HPARAMS_FILE).write_bytes(content)
+    with pytest.raises(rundir.LogDirError, match=message):
+        rundir.load_hparams(str(tmp_path), SPEC, None)
+
+
+def test_missing_pieces(tmp_path):
+    log_dir = str(tmp_path)
+    with pytest.raises(rundir.LogDirError, match="No checkpoint"):
+        rundir.trained(log_dir, SPEC, None)
+    save_checkpoint(log_dir)
+    with pytest.raises(rundir.LogDirError, match="has a checkpoint but lacks"):
+        rundir.resume(log_dir, SPEC, None)
+    with pytest.raises(rundir.LogDirError, match="lacks hparams.json"):
+        rundir.trained(log_dir, SPEC, None)
+    not_a_dir = tmp_path / "file"
+    not_a_dir.write_text("x")
+    with pytest.raises(rundir.LogDirError, match="not a directory"):
+        rundir.resume(str(not_a_dir), SPEC, None)
+
+
+def test_corrupt_checkpoint_state(tmp_path):
+    (tmp_path / "checkpoint").write_bytes(b"\x00garbage{{")
+    with pytest.raises(rundir.LogDirError, match="Corrupt checkpoint state"):
+        rundir.latest_checkpoint(str(tmp_path))
+
+
+def test_manager_keeps_the_newest(tmp_path):
+    log_dir = str(tmp_path)
+    checkpoint = tf.train.Checkpoint(weight=tf.Variable(1.0))
+    manager = rundir.checkpoint_manager(checkpoint, log_dir)
+    for step in range(1, 6):
+        manager.save(checkpoint_number=step)
+    names = sorted(name for name in os.listdir(log_dir) if name.endswith(".index"))
+    assert names == ["ckpt-3.index", "ckpt-4.index", "ckpt-5.index"]
+    assert rundir.latest_checkpoint(log_dir) == os.path.join(log_dir, "ckpt-5")
+
+
+def test_restore(tmp_path):
+    path = save_checkpoint(str(tmp_path), value=2.5)
+    weight = tf.Variable(0.0)
+    rundir.restore(tf.train.Checkpoint(weight=weight), path)
+    assert float(weight) == 2.5
+    # Objects the checkpoint does not hold cannot be restored.
+    with pytest.raises(rundir.LogDirError, match="Cannot restore checkpoint"):
+        rundir.restore(tf.train.Checkpoint(other=tf.Variable(0.0)), path)
+    with open(path + ".index", "wb") as f:
+        f.write(b"not an index")
+    with pytest.raises(rundir.LogDirError, match="Cannot restore checkpoint"):
+        rundir.restore(tf.train.Checkpoint(weight=weight), path)
+
+
+if __name__ == "__main__":
+    testing.main(__file__)

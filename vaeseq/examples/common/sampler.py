@@ -1,0 +1,57 @@
+"""Draws observation sequences from a model's generative core."""
+
+import numpy as np
+import tensorflow as tf
+
+from vaeseq import agent as agent_mod
+from vaeseq.examples.common import errors
+from vaeseq.examples.common import models
+from vaeseq.vae import VAEBase
+
+
+class Sampler:
+    """Draws sequences from `vae.gen_core` in a `tf.function`.
+
+    The function is traced once, for any number and length of sequences.
+    The agent gets no inputs (null inputs `[B, T, 0]`), as for models of
+    recorded sequences.
+
+    Args:
+        vae: the model.
+    """
+
+    def __init__(self, vae: VAEBase):
+        self._vae = vae
+        self._generate = tf.function(
+            self._generate_observations, autograph=False, input_signature=[
+                tf.TensorSpec([], tf.int32), tf.TensorSpec([], tf.int32),
+                tf.TensorSpec([2], tf.int32)])
+
+    def sample(self, count: int, length: int, batch_size: int,
+               seed: int | None = None) -> list[np.ndarray]:
+        """Returns `count` sequences of observations `[length, ...]`.
+
+        Sequences are drawn `batch_size` at a time (the last batch may be
+        smaller); `seed` makes them repeatable.
+
+        Raises:
+            InputError: `count` < 0, `length` < 1 or `batch_size` < 1.
+        """
+        if count < 0 or length < 1 or batch_size < 1:
+            raise errors.InputError(
+                "Need samples >= 0, sequence_size >= 1 and batch_size >= 1; "
+                f"got {count}, {length} and {batch_size}.")
+        seeds = models.seed_stream(seed)
+        sequences = []
+        while len(sequences) < count:
+            size = min(batch_size, count - len(sequences))
+            sequences.extend(np.asarray(
+                self._generate(size, length, next(seeds))))
+        return sequences
+
+    def _generate_observations(self, batch_size: tf.Tensor, length: tf.Tensor,
+                               seed: tf.Tensor) -> tf.Tensor:
+        """Samples observations `[batch_size, length, ...]`."""
+        observations, _, _ = self._vae.gen_core.generate(
+            agent_mod.null_inputs(batch_size, length), seed=seed)
+        return observations

@@ -1,0 +1,139 @@
+"""Scores recorded sequences: ELBO and importance-weighted bound per step.
+
+Both scores are lower bounds on log p(sequence) in nats, summed over the
+sequences scored, so dividing by the number of steps gives nats per step
+(per character, per piano-roll frame). Each sequence is scored on its own,
+from the model's initial state, with every step real: batches hold
+sequences of one length, unpadded.
+"""
+
+import math
+from typing import Any, Iterable, NamedTuple
+
+import numpy as np
+import tensorflow as tf
+
+from vaeseq.examples.common import models
+from vaeseq.examples.common import progress
+from vaeseq.vae import VAEBase
+
+
+class Scores(NamedTuple):
+    """Bounds summed over `num_steps` steps.
+
+    Attributes:
+        elbo: one-sample ELBO, in nats.
+        iw_log_prob: importance-weighted bound with `num_samples` draws, in
+            nats; None when not computed (`num_samples` is 0).
+        num_steps: steps scored.
+        num_samples: K of the importance-weighted bound.
+    """
+
+    elbo: float
+    iw_log_prob: float | None
+    num_steps: int
+    num_samples: int
+
+    @property
+    def elbo_per_step(self) -> float:
+        """The ELBO in nats per step."""
+        return self.elbo / self.num_steps
+
+    @property
+    def iw_log_prob_per_step(self) -> float | None:
+        """The importance-weighted bound in nats per step."""
+        if self.iw_log_prob is None:
+            return None
+        return self.iw_log_prob / self.num_steps
+
+    @property
+    def bits_per_step(self) -> float:
+        """Bits per step from the tightest bound computed."""
+        best = self.iw_log_prob_per_step
+        if best is None:
+            best = self.elbo_per_step
+        return -best / math.log(2)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The evaluation schema every example reports (and writes as JSON).
+
+        `elbo_per_step`, `iw_log_prob_per_step` (nats), `bits_per_step`
+        (from the tightest bound), `num_steps` and `num_samples` (K).
+        """
+        return {
+            "elbo_per_step": self.elbo_per_step,
+            "iw_log_prob_per_step": self.iw_log_prob_per_step,
+            "bits_per_step": self.bits_per_step,
+            "num_steps": self.num_steps,
+            "num_samples": self.num_samples,
+        }
+
+
+class Scorer:
+    """Runs the scores in `tf.function`s, one batch of sequences at a time.
+
+    Args:
+        vae: the model.
+        batch_spec: the spec of one batch of observations, `[B, T, ...]`
+            (B and T may be None); each function is traced once for it.
+        batch_size: sequences per batch at most, for callers that batch.
+        num_samples: K of the importance-weighted bound; 0 to skip it.
+
+    Raises:
+        ValueError: `batch_size` < 1 or `num_samples` < 0.
+    """
+
+    def __init__(self, vae: VAEBase, batch_spec: tf.TensorSpec,
+                 batch_size: int, num_samples: int = 0):
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be >= 1, got {batch_size}.")
+        if num_samples < 0:
+            raise ValueError(
+                f"log_prob_samples must be >= 0, got {num_samples}.")
+        self._vae = vae
+        self.batch_size = batch_size
+        self._num_samples = num_samples
+        signature = [batch_spec, tf.TensorSpec([2], tf.int32)]
+        self._elbo = tf.function(
+            self._elbo_fn, input_signature=signature, autograph=False)
+        self._iw_log_prob = tf.function(
+            self._iw_log_prob_fn, input_signature=signature, autograph=False)
+
+    def score(self, batches: Iterable[np.ndarray | tf.Tensor],
+              seed: int | None = None,
+              bar: progress.ProgressBar | None = None) -> Scores:
+        """Scores batches of equal-length sequences `[B, T, ...]`.
+
+        Args:
+            batches: the batches, every step of which is real.
+            seed: makes the posterior draws repeatable.
+            bar: if given, updated with the number of sequences scored.
+        """
+        seeds = models.seed_stream(seed)
+        elbo = 0.0
+        iw_log_prob = 0.0 if self._num_samples else None
+        num_steps = done = 0
+        for batch in batches:
+            batch = tf.convert_to_tensor(batch)
+            elbo += float(tf.reduce_sum(self._elbo(batch, next(seeds))))
+            if self._num_samples:
+                iw_log_prob += float(tf.reduce_sum(
+                    self._iw_log_prob(batch, next(seeds))))
+            num_steps += int(batch.shape[0]) * int(batch.shape[1])
+            done += int(batch.shape[0])
+            if bar is not None:
+                bar.update(done)
+        return Scores(elbo, iw_log_prob, num_steps, self._num_samples)
+
+    def _elbo_fn(self, observed: tf.Tensor, seed: tf.Tensor) -> tf.Tensor:
+        """The ELBO of each sequence: `[B, T, ...]` -> `[B]`."""
+        contexts = models.contexts(self._vae, observed)
+        latents, divergences = self._vae.infer_latents(contexts, observed, seed)
+        log_probs = self._vae.log_prob_observed(contexts, latents, observed)
+        return tf.reduce_sum(log_probs - divergences, axis=1)
+
+    def _iw_log_prob_fn(self, observed: tf.Tensor, seed: tf.Tensor) -> tf.Tensor:
+        """The K-sample bound of each sequence: `[B, T, ...]` -> `[B]`."""
+        contexts = models.contexts(self._vae, observed)
+        return self._vae.iw_log_prob(
+            contexts, observed, self._num_samples, seed)

@@ -1,0 +1,68 @@
+"""Tests for scoring.py: bounds summed over batches of sequences."""
+
+import math
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from vaeseq import testing
+from vaeseq.examples.common import models
+from vaeseq.examples.common import progress
+from vaeseq.examples.common import scoring
+
+SPEC = tf.TensorSpec([None, None, testing.OBS], tf.float32)
+
+
+def sequences(batch, steps, seed):
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=[batch, steps, testing.OBS]).astype(np.float32)
+
+
+@pytest.fixture(name="rnn", scope="module")
+def fixture_rnn():
+    _, vae = testing.tiny_model("RNN")
+    models.build(vae, tf.zeros([1, 1, testing.OBS]))
+    return vae
+
+
+def test_scores_properties():
+    scores = scoring.Scores(elbo=-20.0, iw_log_prob=-10.0, num_steps=5,
+                            num_samples=3)
+    assert scores.as_dict() == {
+        "elbo_per_step": -4.0, "iw_log_prob_per_step": -2.0,
+        "bits_per_step": pytest.approx(2.0 / math.log(2)), "num_steps": 5,
+        "num_samples": 3}
+    without_iw = scores._replace(iw_log_prob=None, num_samples=0)
+    assert without_iw.iw_log_prob_per_step is None
+    assert without_iw.bits_per_step == pytest.approx(4.0 / math.log(2))
+
+
+def test_batches_add_up(rnn):
+    # The RNN model has no latents: both bounds are its exact
+    # log-likelihood, so batching and K cannot change them.
+    first, second = sequences(3, 4, seed=0), sequences(2, 6, seed=1)
+    scorer = scoring.Scorer(rnn, SPEC, batch_size=3, num_samples=2)
+    bar = progress.ProgressBar(5, stream=open("/dev/null", "w"))
+    together = scorer.score([first, second], seed=1, bar=bar)
+    alone = [scorer.score([batch[None]]) for batch in [*first, *second]]
+    assert (together.num_steps, together.num_samples) == (3 * 4 + 2 * 6, 2)
+    assert together.elbo == pytest.approx(sum(s.elbo for s in alone), rel=1e-5)
+    assert together.iw_log_prob == pytest.approx(together.elbo, rel=1e-5)
+    contexts = models.contexts(rnn, tf.constant(first))
+    latents, divergences = rnn.infer_latents(contexts, first)
+    expected = float(tf.reduce_sum(
+        rnn.log_prob_observed(contexts, latents, first) - divergences))
+    assert scorer.score([first]).elbo == pytest.approx(expected, rel=1e-5)
+    assert scoring.Scorer(rnn, SPEC, 1).score([first]).iw_log_prob is None
+
+
+def test_scorer_checks_arguments(rnn):
+    with pytest.raises(ValueError, match="batch_size"):
+        scoring.Scorer(rnn, SPEC, batch_size=0)
+    with pytest.raises(ValueError, match="log_prob_samples"):
+        scoring.Scorer(rnn, SPEC, batch_size=1, num_samples=-1)
+
+
+if __name__ == "__main__":
+    testing.main(__file__)

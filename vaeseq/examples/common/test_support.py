@@ -1,0 +1,44 @@
+"""Fixtures shared by the examples' tests (import them into a conftest.py).
+
+An example's conftest defines a session-scoped `trained_dir` fixture (a
+training directory after a few steps of a tiny model) and imports the
+fixtures here by name::
+
+    from vaeseq.examples.common.test_support import fixture_copy_of_trained
+    from vaeseq.examples.common.test_support import fixture_dir_state
+"""
+
+import hashlib
+import os
+import shutil
+
+import pytest
+
+
+def directory_state(path: str) -> dict[str, tuple[int, str]] | None:
+    """Every file under `path` with its mtime and sha256; None if absent."""
+    if not os.path.exists(path):
+        return None
+    state = {}
+    for root, _, files in os.walk(path):
+        for name in files:
+            file_path = os.path.join(root, name)
+            with open(file_path, "rb") as f:
+                digest = hashlib.sha256(f.read()).hexdigest()
+            state[os.path.relpath(file_path, path)] = (
+                os.stat(file_path).st_mtime_ns, digest)
+    return state
+
+
+@pytest.fixture(name="copy_of_trained")
+def fixture_copy_of_trained(trained_dir, tmp_path) -> str:
+    """A copy of the example's `trained_dir` that a test may change."""
+    copy = str(tmp_path / "log")
+    shutil.copytree(trained_dir, copy)
+    return copy
+
+
+@pytest.fixture(name="dir_state", scope="session")
+def fixture_dir_state():
+    """`directory_state`, for comparing a directory before and after."""
+    return directory_state

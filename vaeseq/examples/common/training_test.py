@@ -1,0 +1,160 @@
+"""Tests for training.py: the shared loop with a fake step function."""
+
+import os
+import signal
+
+import pytest
+import tensorflow as tf
+
+from vaeseq import testing
+from vaeseq import train as train_mod
+from vaeseq.examples.common import errors
+from vaeseq.examples.common import rundir
+from vaeseq.examples.common import summaries
+from vaeseq.examples.common import training
+
+
+class Recorder(training.TrainHooks):
+    """Records the calls, and writes a summary so the writer is exercised."""
+
+    def __init__(self):
+        self.after = []
+        self.periodic_steps = []
+
+    def after_step(self, step, results, log_due):
+        self.after.append((step, float(results["loss"]), log_due))
+        if log_due:
+            summaries.scalar("loss", float(results["loss"]))
+        return {"loss": float(results["loss"])}
+
+    def periodic(self, step):
+        self.periodic_steps.append(step)
+        return {"periodic": float(step)}
+
+
+class FakeRun:
+    """A global step, a weight, and a step function that moves both."""
+
+    def __init__(self, on_step=None):
+        self.global_step = tf.Variable(0, dtype=tf.int64)
+        self.weight = tf.Variable(0.0)
+        self.checkpoint = tf.train.Checkpoint(
+            step=self.global_step, weight=self.weight)
+        self._on_step = on_step
+
+    def step(self):
+        # Like TrainOps, a failing step raises before it updates anything.
+        if self._on_step is not None:
+            self._on_step(int(self.global_step) + 1)
+        self.global_step.assign_add(1)
+        self.weight.assign_add(0.5)
+        return {"loss": tf.constant(10.0) - self.weight}
+
+
+def checkpoints(log_dir):
+    return sorted(int(name[len("ckpt-"):-len(".index")])
+                  for name in os.listdir(log_dir) if name.endswith(".index"))
+
+
+def run(log_dir, fake, schedule, hooks=None):
+    return training.run(log_dir, fake.checkpoint, fake.global_step, fake.step,
+                        schedule, hooks or Recorder(), open(os.devnull, "w"))
+
+
+def test_steps_hooks_and_checkpoints(tmp_path):
+    log_dir = str(tmp_path)
+    fake, hooks = FakeRun(), Recorder()
+    result = run(log_dir, fake, training.Schedule(
+        7, log_every=3, valid_every=4, save_every=5), hooks)
+    assert result == training.TrainResult(7, None)
+    assert [step for step, _, _ in hooks.after] == list(range(1, 8))
+    assert [step for step, _, due in hooks.after if due] == [3, 6, 7]
+    assert hooks.periodic_steps == [4, 7]
+    assert checkpoints(log_dir) == [5, 7]
+    assert any(name.startswith("events.") for name in os.listdir(log_dir))
+
+
+def test_resume_from_the_checkpoint(tmp_path):
+    log_dir = str(tmp_path)
+    run(log_dir, FakeRun(), training.Schedule(3))
+    fake, hooks = FakeRun(), Recorder()
+    rundir.restore(fake.checkpoint, rundir.latest_checkpoint(log_dir))
+    result = run(log_dir, fake, training.Schedule(5), hooks)
+    assert result == training.TrainResult(5, None)
+    assert [step for step, _, _ in hooks.after] == [4, 5]
+    assert float(fake.weight) == 2.5
+    assert checkpoints(log_dir) == [3, 5]
+    # Nothing to do: no step and no new checkpoint.
+    assert run(log_dir, fake, training.Schedule(4)) == (5, None)
+    assert checkpoints(log_dir) == [3, 5]
+
+
+def test_signal_stops_after_the_step_and_saves(tmp_path):
+    log_dir = str(tmp_path)
+
+    def send_sigterm(step):
+        if step == 2:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    result = run(log_dir, FakeRun(send_sigterm), training.Schedule(100))
+    assert result == training.TrainResult(2, "SIGTERM")
+    assert checkpoints(log_dir) == [2]
+
+
+def test_time_limit(tmp_path):
+    result = run(str(tmp_path), FakeRun(),
+                 training.Schedule(100, max_seconds=0))
+    assert result == training.TrainResult(0, "time limit")
+
+
+def test_non_finite_step_saves_the_last_good_state(tmp_path):
+    log_dir = str(tmp_path)
+
+    def fail_at_three(step):
+        if step == 3:
+            raise train_mod.NonFiniteError("loss is NaN")
+
+    with pytest.raises(train_mod.NonFiniteError):
+        run(log_dir, FakeRun(fail_at_three),
+            training.Schedule(10, save_every=100))
+    assert checkpoints(log_dir) == [2]
+    restored = FakeRun()
+    rundir.restore(restored.checkpoint, rundir.latest_checkpoint(log_dir))
+    assert (int(restored.global_step), float(restored.weight)) == (2, 1.0)
+
+
+@pytest.mark.parametrize("schedule, message", [
+    (training.Schedule(-1), "iters"),
+    (training.Schedule(5, log_every=0), "log_every"),
+    (training.Schedule(5, valid_every=0), "valid_every"),
+    (training.Schedule(5, save_every=0), "save_every"),
+])
+def test_bad_schedule(schedule, message):
+    with pytest.raises(errors.InputError, match=message):
+        schedule.check()
+    training.Schedule(0, 1, 1, 1).check()
+
+
+def test_run_on_dataset_feeds_batches_in_order(tmp_path):
+    seen = []
+
+    class Ops:
+        def __init__(self):
+            self.global_step = tf.Variable(0, dtype=tf.int64)
+
+        def __call__(self, contexts, observed):
+            seen.append((contexts, int(observed)))
+            self.global_step.assign_add(1)
+            return {"loss": tf.constant(1.0)}
+
+    ops = Ops()
+    result = training.run_on_dataset(
+        str(tmp_path), tf.train.Checkpoint(step=ops.global_step), ops,
+        tf.data.Dataset.range(10).skip(4), training.Schedule(3), Recorder(),
+        open(os.devnull, "w"))
+    assert result == training.TrainResult(3, None)
+    assert seen == [(None, 4), (None, 5), (None, 6)]
+
+
+if __name__ == "__main__":
+    testing.main(__file__)
