@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from vaeseq import testing
+from vaeseq.examples.common import test_support
 from vaeseq.examples.play import cli
 
 TINY_HPARAMS = (
@@ -23,12 +24,6 @@ def run_cli(argv, capsys):
     status = cli.main(argv)
     out, err = capsys.readouterr()
     return status, out, err
-
-
-def snapshot(directory):
-    """Every file under `directory` with its bytes."""
-    return {str(path): path.read_bytes()
-            for path in pathlib.Path(directory).rglob("*") if path.is_file()}
 
 
 @pytest.fixture(name="trained_dir", scope="module")
@@ -46,7 +41,7 @@ def test_train_resumes(trained_dir, tmp_path, capsys):
     status, _, err = run_cli(["train", "--log_dir", log_dir, "--iters", "3",
                               "--hparams", "imagine_steps=4"], capsys)
     assert status == 0, err
-    assert "Reached iteration 3" in err
+    assert "Reached step 3" in err
     saved = json.loads(pathlib.Path(log_dir, "hparams.json").read_text())
     assert saved["imagine_steps"] == 4 and saved["policy_layers"] == [10]
 
@@ -82,12 +77,12 @@ def test_run_shows_an_episode_as_text(trained_dir, capsys):
     ("run", ["--hparams", "discount=high"], "discount"),
 ])
 def test_bad_input_leaves_the_log_dir_alone(command, flags, message, trained_dir, capsys):
-    before = snapshot(trained_dir)
+    before = test_support.directory_state(trained_dir)
     status, _, err = run_cli([command, "--log_dir", trained_dir] + flags, capsys)
     assert status == 2, err
     assert err.count("\n") == 1 and err.startswith(f"vaeseq-play {command}: error: "), err
     assert message in err
-    assert snapshot(trained_dir) == before
+    assert test_support.directory_state(trained_dir) == before
 
 
 def test_missing_or_corrupt_log_dirs(trained_dir, tmp_path, capsys):
@@ -102,11 +97,11 @@ def test_missing_or_corrupt_log_dirs(trained_dir, tmp_path, capsys):
     broken = tmp_path / "broken"
     shutil.copytree(trained_dir, broken)
     (broken / "checkpoint").write_bytes(b"\x00garbage{{")
-    before = snapshot(broken)
+    before = test_support.directory_state(broken)
     for command in ("train", "evaluate"):
         status, _, err = run_cli([command, "--log_dir", str(broken)], capsys)
         assert status == 2 and "checkpoint" in err.lower(), err
-    assert snapshot(broken) == before
+    assert test_support.directory_state(broken) == before
 
 
 def test_installed_command_usage_error(tmp_path):

@@ -6,10 +6,7 @@ real episodes each iteration plays, how many model and policy steps follow,
 and how imagined rollouts are scored.
 """
 
-import json
-from typing import Any
-
-from vaeseq import hparams as hparams_mod
+from vaeseq.examples.common import hparams as hparams_common
 
 _PLAY_HPARAMS = {
     # Hidden layer sizes of the policy MLP (normalised state -> action logit).
@@ -48,65 +45,9 @@ _PLAY_DEFAULTS = {
     "divergence_strength_start": 1.0,
 }
 
-# Hyperparameters that fix the variables (of the model or the policy) or what
-# the model computes; a trained run cannot change them.
-ARCHITECTURE = (
-    "activation",
-    "latent_decoder_fc_layers",
-    "latent_size",
-    "obs_decoder_fc_hidden_layers",
-    "obs_encoder_fc_layers",
-    "policy_layers",
-    "positive_eps",
-    "positive_projection",
-    "rnn_hidden_sizes",
-    "srnn_use_res_q",
-    "vae_type",
-)
-
-
-def make_hparams(flag_value: str | None = None, **overrides: Any) -> hparams_mod.HParams:
-    """Returns the play example's default hyperparameters, overridden.
-
-    Args:
-        flag_value: assignments in `HParams.parse` syntax, applied last.
-        **overrides: values applied before `flag_value`.
-
-    Raises:
-        ValueError: a name is unknown or a value is malformed or mistyped.
-    """
-    hparams = hparams_mod.make_hparams()
-    for name, value in _PLAY_HPARAMS.items():
-        hparams.add_hparam(name, value)
-    hparams.override_from_dict(_PLAY_DEFAULTS)
-    hparams.override_from_dict(overrides)
-    if flag_value is not None:
-        hparams.parse(flag_value)
-    return hparams
-
-
-def from_json(saved_json: str) -> hparams_mod.HParams:
-    """Reads hyperparameters written by `HParams.to_json`; missing ones take defaults.
-
-    Raises:
-        ValueError: not a JSON object of known, well-typed hyperparameters.
-    """
-    values = json.loads(saved_json)  # json.JSONDecodeError is a ValueError.
-    if not isinstance(values, dict):
-        raise ValueError("not a JSON object")
-    return make_hparams(**values)
-
-
-def override(saved: hparams_mod.HParams, flag_value: str | None) -> hparams_mod.HParams:
-    """A trained run's hyperparameters overridden by `flag_value`.
-
-    Raises:
-        ValueError: `flag_value` is malformed or changes one of `ARCHITECTURE`.
-    """
-    hparams = make_hparams(flag_value, **saved.values())
-    changed = [f"{name} (trained with {saved.get(name)!r}, given {hparams.get(name)!r})"
-               for name in ARCHITECTURE if hparams.get(name) != saved.get(name)]
-    if changed:
-        raise ValueError("--hparams cannot change the architecture of a trained model: "
-                         + "; ".join(changed) + ".")
-    return hparams
+# A trained run cannot change the library's architecture hyperparameters nor
+# the policy's (and its baseline's) layers.
+SPEC = hparams_common.ExampleHParams(
+    extra=_PLAY_HPARAMS, defaults=_PLAY_DEFAULTS,
+    architecture=hparams_common.LIBRARY_ARCHITECTURE + ("policy_layers",))
+make_hparams = SPEC.make

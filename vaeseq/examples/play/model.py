@@ -15,7 +15,9 @@ from vaeseq import codec
 from vaeseq import dist_module
 from vaeseq import util
 from vaeseq import vae as vae_mod
+from vaeseq.examples.common import rundir
 from vaeseq.examples.play import environment
+from vaeseq.examples.play import hparams as hparams_mod
 from vaeseq.examples.play import policy_agent
 from vaeseq.hparams import HParams
 
@@ -81,3 +83,17 @@ def build(vae: vae_mod.VAEBase) -> None:
     observed, _, _ = vae.gen_core.generate(inputs)
     contexts = vae.agent.contexts_for_observations(inputs, observed)
     vae.iw_log_prob(contexts, observed, num_samples=1)
+
+
+def load_trained(log_dir: str, flag_value: str | None) -> tuple[HParams, vae_mod.VAEBase]:
+    """The hyperparameters and restored model (with its policy) of a training run.
+
+    Raises:
+        LogDirError: no checkpoint, or a missing or corrupt file.
+        ValueError: `flag_value` is malformed or changes the architecture.
+    """
+    hparams, path = rundir.trained(log_dir, hparams_mod.SPEC, flag_value)
+    vae = make_model(hparams)
+    build(vae)
+    rundir.restore(tf.train.Checkpoint(model=vae), path)
+    return hparams, vae

@@ -1,35 +1,45 @@
 """Trains the play example: `train(...)`.
 
 Everything is checked before anything is written into the log directory:
-the schedule, the hyperparameters, the saved configuration and the latest
+the schedule, the hyperparameters, the saved `hparams.json` and the latest
 checkpoint. Training then resumes from that checkpoint and runs iterations
-of `loop.Loop` until the iteration count reaches `schedule.iters`, saving
-every `save_every` iterations, at the end, and when interrupted by SIGINT
-or SIGTERM. The text example's schedule, progress bar, signal handling and
-summaries serve here too.
+of `loop.Loop` (the loop's global step) until `schedule.iters`, with the
+shared loop of `vaeseq.examples.common.training`: checkpoints every
+`save_every` iterations, at the end and on SIGINT or SIGTERM, a progress
+bar, and scalar summaries of every iteration. Checkpoints hold the model
+with its policy, both optimizers, the baseline and the iteration count; the
+replay of real episodes is not saved, so a resumed run collects afresh.
 """
 
-import time
-from typing import Callable, TextIO
+from typing import Callable, Mapping, TextIO
 
 import gymnasium as gym
 import tensorflow as tf
 
-from vaeseq import train as train_mod
+from vaeseq.examples.common import errors
+from vaeseq.examples.common import rundir
+from vaeseq.examples.common import summaries
+from vaeseq.examples.common import training as common_training
+from vaeseq.examples.common.training import Schedule, TrainResult
 from vaeseq.examples.play import environment
+from vaeseq.examples.play import hparams as hparams_mod
 from vaeseq.examples.play import loop as loop_mod
 from vaeseq.examples.play import model
-from vaeseq.examples.play import rundir
-from vaeseq.examples.text import errors
-from vaeseq.examples.text import progress
-from vaeseq.examples.text import signals
-from vaeseq.examples.text import summaries
-from vaeseq.examples.text.training import Schedule, TrainResult
 
-MAX_CHECKPOINTS = 3
 _SHOWN = ("real_return", "imagined_steps", "elbo")
 
 __all__ = ["Schedule", "TrainResult", "train"]
+
+
+class _Hooks(common_training.TrainHooks):
+    """Summarises every iteration's metrics; shows a few on the progress bar."""
+
+    def after_step(self, step: int, results: Mapping[str, float],
+                   log_due: bool) -> Mapping[str, float]:
+        del step, log_due  # Iterations are slow: every one is summarised.
+        for name, value in results.items():
+            summaries.scalar(name, value)
+        return {name: results[name] for name in _SHOWN}
 
 
 def train(log_dir: str, schedule: Schedule, *, hparams: str | None = None,
@@ -38,10 +48,9 @@ def train(log_dir: str, schedule: Schedule, *, hparams: str | None = None,
     """Trains (or resumes training) until the iteration count reaches `schedule.iters`.
 
     Args:
-        log_dir: the training directory (see `rundir`); created if missing.
-        schedule: iterations to reach and how often to save (`save_every`,
-            in iterations); `log_every` and `valid_every` are unused, every
-            iteration is summarised.
+        log_dir: the training directory; created if missing.
+        schedule: iterations to reach, and how often to save (`save_every`,
+            in iterations); `log_every` and `valid_every` are unused.
         hparams: overrides in `HParams.parse` syntax; on resume they apply
             on top of the saved values and cannot change the architecture.
         seed: makes initialisation, the real episodes and imagination
@@ -60,7 +69,7 @@ def train(log_dir: str, schedule: Schedule, *, hparams: str | None = None,
     """
     schedule.check()
     with errors.bad_input():
-        run_hparams, checkpoint_path = rundir.resume(log_dir, hparams)
+        run_hparams, checkpoint_path = rundir.resume(log_dir, hparams_mod.SPEC, hparams)
         if seed is not None:
             tf.random.set_seed(seed)
         vae = model.make_model(run_hparams)
@@ -74,50 +83,12 @@ def train(log_dir: str, schedule: Schedule, *, hparams: str | None = None,
                                      policy_trainer=loop.policy_trainer, iteration=iteration)
     if checkpoint_path is not None:
         rundir.restore(checkpoint, checkpoint_path)
-    rundir.save_hparams(log_dir, run_hparams)
-    manager = tf.train.CheckpointManager(checkpoint, log_dir, max_to_keep=MAX_CHECKPOINTS,
-                                         checkpoint_name=rundir.CHECKPOINT_PREFIX)
-    writer = tf.summary.create_file_writer(log_dir)
-    try:
-        with signals.StopRequests() as stop, writer.as_default(step=iteration):
-            reached = _run(loop, iteration, manager, schedule, stop, progress_stream)
-    finally:
-        writer.close()
-    if stop.requested:
-        return TrainResult(reached, stop.signal_name)
-    if reached < schedule.iters:
-        return TrainResult(reached, "time limit")
-    return TrainResult(reached, None)
+    rundir.save_hparams(log_dir, hparams_mod.SPEC, run_hparams)
 
+    def step() -> dict[str, float]:
+        metrics = loop.iteration()
+        iteration.assign_add(1)
+        return metrics
 
-def _run(loop: loop_mod.Loop, iteration: tf.Variable, manager: tf.train.CheckpointManager,
-         schedule: Schedule, stop: signals.StopRequests, progress_stream: TextIO | None) -> int:
-    """Runs iterations until the end, a stop request or the time limit; saves; returns the count."""
-    deadline = None if schedule.max_seconds is None else time.monotonic() + schedule.max_seconds
-    done = int(iteration.numpy())
-    saved = done if manager.latest_checkpoint else None
-    bar = progress.ProgressBar(schedule.iters, done, progress_stream, unit="iters",
-                               deadline=deadline)
-    try:
-        while (done < schedule.iters and not stop.requested
-               and (deadline is None or time.monotonic() < deadline)):
-            try:
-                metrics = loop.iteration()
-            except train_mod.NonFiniteError:
-                if saved != done:
-                    manager.save(checkpoint_number=done)
-                raise
-            iteration.assign_add(1)
-            done += 1
-            for name, value in metrics.items():
-                summaries.scalar(name, value)
-            if done % schedule.save_every == 0:
-                manager.save(checkpoint_number=done)
-                saved = done
-            bar.update(done, {name: metrics[name] for name in _SHOWN},
-                       force=done == schedule.iters)
-    finally:
-        bar.close()
-    if saved != done:
-        manager.save(checkpoint_number=done)
-    return done
+    return common_training.run(log_dir, checkpoint, iteration, step, schedule, _Hooks(),
+                               progress_stream)
