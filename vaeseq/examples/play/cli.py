@@ -45,6 +45,9 @@ def add_flags(parser: argparse.ArgumentParser, command: str) -> None:
     parser.add_argument("--sampled", action="store_true",
                         help="evaluate/run: sample actions from the policy instead of "
                         "taking the likelier one")
+    parser.add_argument("--latest", action="store_true",
+                        help="evaluate/run: the latest policy rather than the one whose "
+                        "real training episodes returned the most")
     parser.add_argument("--save_every", type=int, default=10,
                         help="train: iterations between checkpoints")
     parser.add_argument("--max_seconds", type=float,
@@ -64,9 +67,11 @@ def _episodes(args: argparse.Namespace, default: int) -> int:
 
 
 def _load_policy(args: argparse.Namespace):
+    """The trained run's best policy, or with --latest its latest."""
     model = cli.import_quietly("vaeseq.examples.play.model")
     with errors.bad_input():
-        return model.load_trained(args.log_dir, args.hparams)[1].agent.policy
+        _, vae, best = model.load_trained(args.log_dir, args.hparams)
+    return vae.agent.policy if args.latest else best.policy
 
 
 def _run_train(args: argparse.Namespace) -> int:

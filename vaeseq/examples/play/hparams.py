@@ -14,7 +14,7 @@ _PLAY_HPARAMS = {
     # Real episodes played (in parallel) per iteration of the training loop.
     "episodes_per_iter": 8,
     # Most recent real episodes kept for model training.
-    "replay_episodes": 400,
+    "replay_episodes": 200,
     # Model training steps (TrainOps calls) per iteration.
     "model_steps_per_iter": 40,
     # Policy-gradient updates per iteration, each on a fresh imagined batch.

@@ -105,6 +105,7 @@ class Loop:
         self.replay = replay_mod.Replay(hparams.replay_episodes, rng)
         self.train_ops = train_mod.TrainOps(hparams, vae)
         self.policy_trainer = imagination.PolicyTrainer(hparams, vae)
+        self.best = policy_agent.BestPolicy(hparams, name="best")
         self._seeds = (tf.random.Generator.from_non_deterministic_state() if seed is None
                        else tf.random.Generator.from_seed(seed))
 
@@ -112,14 +113,18 @@ class Loop:
         """Runs one iteration; returns its metrics.
 
         Returns:
-          real_return (mean over the iteration's episodes), and the means
+          real_return (mean over the iteration's episodes), best_return (of
+          the policy kept in `best`), and the means
           over the iteration of the model's elbo, log_prob and divergence
           (per window) and of the policy's imagined_steps and entropy.
         """
         hparams = self._hparams
         contexts, observations = play(self.env, self._agent, self._rollout_steps)
         self.replay.add(contexts, observations)
-        metrics = {"real_return": float(np.mean(self.env.returns))}
+        real_return = float(np.mean(self.env.returns))
+        # The episodes measured the policy as it is now, before this iteration's updates.
+        self.best.offer(self._vae.agent.policy, real_return)
+        metrics = {"real_return": real_return, "best_return": float(self.best.real_return)}
         model_sums = dict.fromkeys(("elbo", "log_prob", "divergence"), 0.0)
         for _ in range(hparams.model_steps_per_iter):
             result = self.train_ops(*self.replay.windows(hparams.batch_size,

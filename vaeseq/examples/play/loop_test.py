@@ -52,9 +52,12 @@ def test_one_iteration():
     run = loop.Loop(hparams, vae, seed=3, make_env=functools.partial(fake_env.make, LENGTH))
     policy_before = [v.numpy() for v in vae.agent.policy.trainable_variables]
     metrics = run.iteration()
-    assert set(metrics) == {"real_return", "elbo", "log_prob", "divergence",
+    assert set(metrics) == {"real_return", "best_return", "elbo", "log_prob", "divergence",
                             "imagined_steps", "entropy"}
-    assert metrics["real_return"] == LENGTH
+    assert metrics["real_return"] == metrics["best_return"] == LENGTH
+    # The best policy is the one that played, before this iteration's updates.
+    for kept, old in zip(run.best.policy.trainable_variables, policy_before):
+        np.testing.assert_array_equal(kept.numpy(), old)
     assert all(np.isfinite(value) for value in metrics.values())
     assert len(run.replay) == EPISODES
     assert int(run.train_ops.global_step.numpy()) == hparams.model_steps_per_iter

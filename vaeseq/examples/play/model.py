@@ -85,8 +85,9 @@ def build(vae: vae_mod.VAEBase) -> None:
     vae.iw_log_prob(contexts, observed, num_samples=1)
 
 
-def load_trained(log_dir: str, flag_value: str | None) -> tuple[HParams, vae_mod.VAEBase]:
-    """The hyperparameters and restored model (with its policy) of a training run.
+def load_trained(log_dir: str, flag_value: str | None
+                 ) -> tuple[HParams, vae_mod.VAEBase, policy_agent.BestPolicy]:
+    """The hyperparameters, restored model (with its policy) and best policy of a run.
 
     Raises:
         LogDirError: no checkpoint, or a missing or corrupt file.
@@ -95,5 +96,6 @@ def load_trained(log_dir: str, flag_value: str | None) -> tuple[HParams, vae_mod
     hparams, path = rundir.trained(log_dir, hparams_mod.SPEC, flag_value)
     vae = make_model(hparams)
     build(vae)
-    rundir.restore(tf.train.Checkpoint(model=vae), path)
-    return hparams, vae
+    best = policy_agent.BestPolicy(hparams, name="best")
+    rundir.restore(tf.train.Checkpoint(model=vae, best=best), path)
+    return hparams, vae, best

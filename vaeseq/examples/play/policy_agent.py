@@ -123,3 +123,31 @@ class PolicyAgent(agent_mod.Agent):
         """Contexts `[B, T, CONTEXT_SIZE]` from the zero state, without a step loop."""
         states = self.states_along(self.initial_state(tf.shape(observations)[0]), observations)
         return util.apply_over_time(self.context, agent_inputs, states)
+
+
+class BestPolicy(snt.Module):
+    """A copy of the policy whose real episodes returned the most so far.
+
+    Policies learnt in imagination can get worse in the real world when
+    they reach states the model has not learnt yet; the training loop
+    offers this keeper its policy after every round of real episodes, and
+    evaluation uses the best one by default.
+
+    Args:
+      hparams: sizes the policy (`policy_layers`).
+    """
+
+    def __init__(self, hparams, name: str | None = None):
+        super().__init__(name=name)
+        self.policy = Policy(hparams, name="policy")
+        self.real_return = tf.Variable(-1.0, trainable=False, name="real_return")
+        self.policy(tf.zeros([1, environment.OBS_SIZE]))  # Creates the variables.
+
+    def offer(self, policy: Policy, real_return: float) -> bool:
+        """Keeps a copy of `policy` if its mean real return is at least the best's."""
+        if real_return < float(self.real_return.numpy()):
+            return False
+        for target, source in zip(self.policy.variables, policy.variables):
+            target.assign(source)
+        self.real_return.assign(real_return)
+        return True

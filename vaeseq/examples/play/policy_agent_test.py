@@ -69,5 +69,19 @@ def test_states_along_and_contexts_match_the_step_by_step_unroll():
         state = agent.observe(inputs[:, t], observations[:, t], state)
 
 
+def test_best_policy_keeps_the_best_offer():
+    hparams = hparams_mod.make_hparams(policy_layers=[6])
+    best = policy_agent.BestPolicy(hparams)
+    state = tf.constant([[0.1, 0.2, 0.03, -0.4, 0.0]])
+    first, second = (policy_agent.Policy(hparams) for _ in range(2))
+    first(state), second(state)  # Creates their variables.
+    assert best.offer(first, 20.0)
+    assert not best.offer(second, 10.0)
+    np.testing.assert_array_equal(best.policy(state).numpy(), first(state).numpy())
+    assert best.offer(second, 20.0)  # Ties go to the newer policy.
+    np.testing.assert_array_equal(best.policy(state).numpy(), second(state).numpy())
+    assert float(best.real_return.numpy()) == 20.0
+
+
 if __name__ == "__main__":
     testing.main(__file__)

@@ -7,7 +7,8 @@ of `loop.Loop` (the loop's global step) until `schedule.iters`, with the
 shared loop of `vaeseq.examples.common.training`: checkpoints every
 `save_every` iterations, at the end and on SIGINT or SIGTERM, a progress
 bar, and scalar summaries of every iteration. Checkpoints hold the model
-with its policy, both optimizers, the baseline and the iteration count; the
+with its policy, the best policy so far (`BestPolicy`), both optimizers,
+the baseline and the iteration count; the
 replay of real episodes is not saved, so a resumed run collects afresh.
 """
 
@@ -80,7 +81,8 @@ def train(log_dir: str, schedule: Schedule, *, hparams: str | None = None,
     loop_seed = None if seed is None else seed + int(iteration.numpy())
     loop = loop_mod.Loop(run_hparams, vae, loop_seed, make_env)
     checkpoint = tf.train.Checkpoint(model=vae, train_ops=loop.train_ops,
-                                     policy_trainer=loop.policy_trainer, iteration=iteration)
+                                     policy_trainer=loop.policy_trainer, best=loop.best,
+                                     iteration=iteration)
     if checkpoint_path is not None:
         rundir.restore(checkpoint, checkpoint_path)
     rundir.save_hparams(log_dir, hparams_mod.SPEC, run_hparams)
