@@ -58,8 +58,9 @@ def test_evaluate_writes_json(trained_dir, tmp_path, capsys):
         assert f"{name}: mean return {score['mean']:.1f}" in out
 
 
-def test_run_shows_an_episode_as_text(trained_dir, capsys):
-    status, out, err = run_cli(["run", "--log_dir", trained_dir, "--seed", "4"], capsys)
+@pytest.mark.parametrize("flags", [[], ["--latest", "--sampled"]])
+def test_run_shows_an_episode_as_text(flags, trained_dir, capsys):
+    status, out, err = run_cli(["run", "--log_dir", trained_dir, "--seed", "4"] + flags, capsys)
     assert status == 0, err
     assert "step    0" in out and "[===]" in out
     last = out.strip().split("\n")[-1]
