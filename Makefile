@@ -2,6 +2,9 @@
 # make demo    train a small text model, generate from it and evaluate it
 # make test    run the test suite
 # make bazel-test   run the same tests under Bazel (offline)
+# make bench   time training, generation and evaluation against tf.keras and
+#              PyTorch (about 10 minutes; more with BENCH_FLAGS=--ablations);
+#              writes docs/performance.json and docs/performance_table.md
 
 PYTHON ?= python3
 VENV := .venv
@@ -10,7 +13,7 @@ STAMP := $(VENV)/.installed
 SHARED_DATA := $(abspath ../shared/data)
 export VAESEQ_DATA_DIR ?= $(if $(wildcard $(SHARED_DATA)),$(SHARED_DATA),)
 
-.PHONY: setup test demo bazel-test
+.PHONY: setup test demo bazel-test bench
 
 setup: $(STAMP)
 
@@ -28,3 +31,8 @@ demo: setup
 
 bazel-test: setup
 	tools/bazel.sh test //vaeseq/...
+
+BENCH_FLAGS ?=
+bench: setup
+	$(PY) -m bench.run $(BENCH_FLAGS) --out_json docs/performance.json \
+		--out_table docs/performance_table.md

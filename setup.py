@@ -29,6 +29,8 @@ setuptools.setup(
     extras_require={
         "midi": MIDI,
         "play": PLAY,
+        # The PyTorch baseline of `make bench` (skipped with a note without it).
+        "bench": ["torch>=2.13,<2.14"],
         "test": ["pytest>=8"] + MIDI + PLAY,
     },
     entry_points={

@@ -58,6 +58,10 @@ _DEFAULTS: dict[str, Any] = {
     "clip_gradient_norm": 1.0,
     # Weight of the L2 penalty on the trainable variables.
     "l2_regularization": 0.0,
+    # Compile the training step with XLA: faster steps (the fused LSTM's
+    # elementwise ops and loop run as one kernel) for a first step that
+    # compiles for minutes at the 3x512 size; see docs/performance.md.
+    "jit_compile": False,
     # Add numeric checks (NaN/Inf) on the loss and gradients.
     "check_numerics": True,
     # Number of samples used to estimate the log-probability of observations.

@@ -31,6 +31,38 @@ def test_unroll_matches_steps(reverse):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("reverse", [False, True])
+def test_unroll_gradients_match_steps(reverse):
+    """The hand-written sequence gradient equals autodiff of the step-wise core."""
+    core = lstm.StackedLSTM([6, 7])
+    inputs = tf.random.stateless_normal([2, 3, 4], seed=[0, 1])
+    initial = tf.nest.map_structure(
+        lambda x: tf.random.stateless_normal(x.shape, seed=[0, 2]), core.initial_state(2))
+    weights = tf.random.stateless_normal([2, 3, 7], seed=[0, 3])
+    core(inputs[:, 0], initial)  # Creates the variables.
+
+    def loss(outputs, final):
+        # Weighted so that every output step and the final states all get a gradient.
+        return (tf.reduce_sum(weights * outputs)
+                + sum(tf.reduce_sum(tf.square(s)) for s in tf.nest.flatten(final)))
+
+    sources = [inputs, initial, core.trainable_variables]
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch([inputs, initial])
+        outputs, final = core.unroll(inputs, initial, reverse=reverse)
+        fused = loss(outputs, final)
+        stepped_inputs = tf.reverse(inputs, [1]) if reverse else inputs
+        expected, expected_final = _step_by_step(core, stepped_inputs, initial)
+        if reverse:
+            expected = tf.reverse(expected, [1])
+        stepped = loss(expected, expected_final)
+    got = tf.nest.flatten(tape.gradient(fused, sources))
+    want = tf.nest.flatten(tape.gradient(stepped, sources))
+    assert len(got) == len(want) == 1 + 4 + 6
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+
+
 def test_state_shapes_and_variables():
     core = lstm.StackedLSTM([6, 7])
     state = core.initial_state(2)

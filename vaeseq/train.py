@@ -45,7 +45,8 @@ class TrainOps(snt.Module):
         self.optimizer = snt.optimizers.Adam(hparams.learning_rate)
         # The step has no data-dependent Python control flow (it uses tf.cond),
         # so skip AutoGraph: converting Sonnet and TFP code costs seconds.
-        self._step = tf.function(self._train_step, autograph=False)
+        self._step = tf.function(self._train_step, autograph=False,
+                                 jit_compile=hparams.jit_compile)
 
     def __call__(self, contexts, observed, agent_inputs=None) -> dict:
         """Runs one step.
@@ -69,6 +70,7 @@ class TrainOps(snt.Module):
         self._vae.obs_decoder.check_events(observed)
         if contexts is None and agent_inputs is None:
             agent_inputs = agent_mod.null_inputs(observed.shape[0], observed.shape[1])
+        self._create_variables(contexts, observed, agent_inputs)
         result = self._step(contexts, observed, agent_inputs)
         finite = result.pop("finite")
         if not bool(finite):
@@ -77,6 +79,25 @@ class TrainOps(snt.Module):
                 f"(loss={float(result['loss'])}, grad_norm={float(result['grad_norm'])}); "
                 "no variable was updated")
         return result
+
+    def _create_variables(self, contexts, observed, agent_inputs) -> None:
+        """Creates the model's and Adam's variables eagerly, on one time step.
+
+        A `tf.function` that creates variables traces twice on its first
+        call; creating them beforehand halves the first step's cost (the
+        trace of the whole step takes far longer than this eager step).
+        """
+        if self.optimizer.m:  # Adam's first moments: created with everything else.
+            return
+        contexts, observed, agent_inputs = tf.nest.map_structure(
+            lambda x: None if x is None else x[:, :1], (contexts, observed, agent_inputs))
+        if contexts is None:
+            contexts = agent_mod.contexts_for_static_observations(
+                observed, self._vae.agent, agent_inputs)
+        latents, _ = self._vae.infer_latents(contexts, observed)
+        self._vae.log_prob_observed(contexts, latents, observed)
+        # Sonnet's Adam has no public way to create its slots without a step.
+        self.optimizer._initialize(self._vae.trainable_variables)  # pylint: disable=protected-access
 
     def _train_step(self, contexts, observed, agent_inputs):
         hparams = self._hparams

@@ -145,6 +145,50 @@ def test_step_wise_prior_scores_inferred_latents_like_the_sequence_path(vae_type
     np.testing.assert_allclose(tf.stack(steps, 1), post.log_prior, rtol=1e-4, atol=1e-4)
 
 
+@pytest.mark.parametrize("vae_type", VAE_TYPES)
+def test_step_wise_emission_scores_observations_like_the_sequence_path(vae_type):
+    """Training's fused whole-sequence log p(x_t | ...) equals the step-wise emission's.
+
+    With the prior test above this covers both terms of log p(x, z): the
+    fast path (RNN chains unrolled over the sequence, with their own
+    gradient) computes what generation's step-wise cores compute.
+    """
+    _, model = testing.tiny_model(vae_type)
+    observed, inputs = _data()
+    contexts = _contexts(model, observed, inputs)
+    latents, _ = model.infer_latents(contexts, observed, seed=(4, 5))
+    core = model.observed_distcore.log_probs
+    state = core.initial_state(BATCH)
+    steps = []
+    for t in range(STEPS):
+        log_prob, state = core(((contexts[:, t], latents[:, t]), observed[:, t]), state)
+        steps.append(log_prob)
+    np.testing.assert_allclose(tf.stack(steps, 1),
+                               model.log_prob_observed(contexts, latents, observed),
+                               rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("vae_type", ["RNN", "SRNN"])
+def test_step_wise_deterministic_chain_matches_the_sequence_path(vae_type):
+    """d_t of the latent prior's step-wise core equals the fused unroll's, to rounding.
+
+    The prior's point mass on d_t only tells hit from miss (within
+    `POINT_MASS_ATOL`), so compare the states themselves.
+    """
+    _, model = testing.tiny_model(vae_type)
+    observed, inputs = _data()
+    contexts = _contexts(model, observed, inputs)
+    latents, _ = model.infer_latents(contexts, observed, seed=(6, 7))
+    core = model.latent_prior_distcore
+    state, steps = core.initial_state(BATCH), []
+    for t in range(STEPS):
+        params, state_arg = core(contexts[:, t], state)
+        steps.append(tf.nest.flatten(params)[0])  # d_t [B, H]: RNN's params, SRNN's first.
+        state = core._next_state(state_arg, latents[:, t])  # pylint: disable=protected-access
+    hidden = LATENT_SIZES["RNN"]
+    np.testing.assert_allclose(tf.stack(steps, 1), latents[..., :hidden], rtol=1e-5, atol=1e-6)
+
+
 def test_eval_core_matches_sequence_log_likelihood_for_rnn():
     _, model = testing.tiny_model("RNN")
     observed, inputs = _data()
