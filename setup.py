@@ -6,6 +6,7 @@ with open("README.md", encoding="utf-8") as f:
     LONG_DESCRIPTION = f.read()
 
 MIDI = ["pretty_midi>=0.2.10,<0.3", "scipy>=1.10,<2"]
+PLAY = ["gymnasium>=1.4,<2"]
 
 setuptools.setup(
     name="vae-seq",
@@ -27,14 +28,16 @@ setuptools.setup(
     ],
     extras_require={
         "midi": MIDI,
+        "play": PLAY,
         # The PyTorch baseline of `make bench` (skipped with a note without it).
         "bench": ["torch>=2.13,<2.14"],
-        "test": ["pytest>=8"] + MIDI,
+        "test": ["pytest>=8"] + MIDI + PLAY,
     },
     entry_points={
         "console_scripts": [
             "vaeseq-text=vaeseq.examples.text.cli:main",
             "vaeseq-midi=vaeseq.examples.midi.cli:main",
+            "vaeseq-play=vaeseq.examples.play.cli:main",
         ],
     },
     classifiers=[

@@ -1,0 +1,122 @@
+"""The command line: `vaeseq-play {train,evaluate,run} [flags]`.
+
+`train` alternates real CartPole-v1 episodes, model training and policy
+updates in the model's imagination (see `loop`); `evaluate` plays real
+episodes with the trained policy and a random one and reports the mean and
+standard deviation of their returns; `run` shows one episode as text. All
+commands take the same flags; the Bazel binaries `train`, `evaluate` and
+`run` run one command each. Under `bazel run`, relative paths are taken
+relative to the directory Bazel was run from (`BUILD_WORKING_DIRECTORY`).
+
+Exit status: 0 on success, also when a signal (Ctrl-C, SIGTERM) stopped
+training and a checkpoint was saved; 2 for bad input (flags,
+hyperparameters, log directory), found before anything is written; 1 when
+running failed (an I/O error, a non-finite loss); 130 when Ctrl-C stopped
+evaluate or run. Errors are one line, `prog: error: message`, on stderr.
+Examples::
+
+    vaeseq-play train --log_dir /tmp/play --iters 200 --seed 0
+    vaeseq-play evaluate --log_dir /tmp/play --episodes 100 --output_json scores.json
+    vaeseq-play run --log_dir /tmp/play --seed 3
+"""
+
+import argparse
+import sys
+from typing import Sequence
+
+from vaeseq.examples.common import cli
+from vaeseq.examples.common import errors
+
+
+def add_flags(parser: argparse.ArgumentParser, command: str) -> None:
+    """Adds the flags shared by all commands to `parser` (`command` is unused)."""
+    del command
+    parser.add_argument("--log_dir", required=True,
+                        help="checkpoints, hparams.json and TensorBoard logs")
+    parser.add_argument("--hparams", default="",
+                        help='overrides, e.g. "vae_type=RNN,imagine_steps=50"; after '
+                        "training only non-architectural ones may change")
+    parser.add_argument("--iters", type=int, default=200,
+                        help="train until this many iterations in total")
+    parser.add_argument("--episodes", type=int,
+                        help="real episodes to play (evaluate: 100, run: 1)")
+    parser.add_argument("--seed", type=int, help="random seed, for repeatable runs")
+    parser.add_argument("--output_json", help="evaluate: also write the scores to this file")
+    parser.add_argument("--sampled", action="store_true",
+                        help="evaluate/run: sample actions from the policy instead of "
+                        "taking the likelier one")
+    parser.add_argument("--latest", action="store_true",
+                        help="evaluate/run: the latest policy rather than the one whose "
+                        "real training episodes returned the most")
+    parser.add_argument("--save_every", type=int, default=10,
+                        help="train: iterations between checkpoints")
+    parser.add_argument("--max_seconds", type=float,
+                        help="train: stop (and save) after training this long")
+
+
+def main(argv: Sequence[str] | None = None, command: str | None = None) -> int:
+    """Runs a command; returns the exit status (see `CommandLine.main`)."""
+    return COMMAND_LINE.main(argv, command)
+
+
+def _episodes(args: argparse.Namespace, default: int) -> int:
+    episodes = default if args.episodes is None else args.episodes
+    if episodes < 1:
+        raise errors.InputError(f"--episodes must be >= 1, got {episodes}.")
+    return episodes
+
+
+def _load_policy(args: argparse.Namespace):
+    """The trained run's best policy, or with --latest its latest."""
+    model = cli.import_quietly("vaeseq.examples.play.model")
+    with errors.bad_input():
+        _, vae, best = model.load_trained(args.log_dir, args.hparams)
+    return vae.agent.policy if args.latest else best.policy
+
+
+def _run_train(args: argparse.Namespace) -> int:
+    training = cli.import_quietly("vaeseq.examples.play.training")
+    if args.max_seconds is not None and args.max_seconds <= 0:
+        raise errors.InputError(f"--max_seconds must be > 0, got {args.max_seconds}.")
+    schedule = training.Schedule(iters=args.iters, save_every=args.save_every,
+                                 max_seconds=args.max_seconds)
+    result = training.train(args.log_dir, schedule, hparams=args.hparams, seed=args.seed)
+    cli.report_training(result.step, result.stopped_by, args.log_dir)
+    return 0
+
+
+def _run_evaluate(args: argparse.Namespace) -> int:
+    evaluation = cli.import_quietly("vaeseq.examples.play.evaluation")
+    episodes = _episodes(args, 100)
+    scores = evaluation.evaluate_policy(_load_policy(args), episodes, args.seed,
+                                        greedy=not args.sampled)
+    for name, score in scores.items():
+        print(f"{name}: mean return {score['mean']:.1f} +- {score['std']:.1f} over "
+              f"{score['episodes']} episodes (min {score['min']:.0f}, max {score['max']:.0f})")
+    if args.output_json:
+        cli.write_json(args.output_json, scores)
+    return 0
+
+
+def _run_run(args: argparse.Namespace) -> int:
+    evaluation = cli.import_quietly("vaeseq.examples.play.evaluation")
+    render = cli.import_quietly("vaeseq.examples.play.render")
+    episodes = _episodes(args, 1)
+    policy = _load_policy(args)
+    for episode in range(episodes):
+        seed = None if args.seed is None else args.seed + episode
+        states, episode_return = evaluation.episode_states(policy, seed,
+                                                           greedy=not args.sampled)
+        render.show(states)
+        print(f"episode {episode + 1}: return {episode_return:.0f}")
+    return 0
+
+
+COMMAND_LINE = cli.CommandLine(
+    prog="vaeseq-play", description=__doc__, subject="play example",
+    commands={"train": _run_train, "evaluate": _run_evaluate, "run": _run_run},
+    add_flags=add_flags, path_flags=("log_dir", "output_json"))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
