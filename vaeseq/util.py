@@ -116,6 +116,33 @@ def apply_over_time(fn: Callable, *inputs: tf.Tensor):
     return tf.nest.map_structure(split, outputs)
 
 
+def scan(fn: Callable, elems, initializer):
+    """`tf.scan` over the leading (time) axis, unrolled when it is short.
+
+    With a number of steps known at trace time and at most
+    `lstm.MAX_STATIC_STEPS`, the loop is unrolled in Python: on a CPU the
+    static graph trains faster than a while loop (docs/performance.md);
+    otherwise `tf.scan` bounds the graph's size. Both compute the same thing.
+
+    Args:
+      fn: `(carry, elems_t) -> carry`, as for `tf.scan`.
+      elems: a nest of `[T, ...]` tensors.
+      initializer: the initial carry (a nest of tensors).
+    Returns:
+      The carries of every step, each stacked to `[T, ...]`.
+    """
+    flat = [tf.convert_to_tensor(x) for x in tf.nest.flatten(elems)]
+    num_steps = flat[0].shape[0]
+    if num_steps is None or num_steps > lstm.MAX_STATIC_STEPS:
+        return tf.scan(fn, elems, initializer=initializer)
+    per_step = [tf.unstack(x, num=num_steps) for x in flat]
+    carry, carries = initializer, []
+    for t in range(num_steps):
+        carry = fn(carry, tf.nest.pack_sequence_as(elems, [x[t] for x in per_step]))
+        carries.append(carry)
+    return tf.nest.map_structure(lambda *steps: tf.stack(steps), *carries)
+
+
 def swap_batch_time(x: tf.Tensor) -> tf.Tensor:
     """Swaps the first two axes: `[T, B, ...]` <-> `[B, T, ...]`."""
     x = tf.convert_to_tensor(x)

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from vaeseq import lstm
 from vaeseq import testing
 from vaeseq import util
 
@@ -43,6 +44,26 @@ def test_positive_projection():
     np.testing.assert_allclose(util.positive_projection(hparams)(tf.constant([0.0])), [1.25])
     with pytest.raises(ValueError, match="unknown positive_projection 'abs'"):
         util.positive_projection(testing.tiny_hparams(positive_projection="abs"))
+
+
+@pytest.mark.parametrize("max_static_steps", [128, 0])
+def test_scan_matches_tf_scan(monkeypatch, max_static_steps):
+    """Unrolled (short) and `tf.scan` (long) paths give `tf.scan`'s results."""
+    monkeypatch.setattr(lstm, "MAX_STATIC_STEPS", max_static_steps)
+    elems = (tf.random.stateless_normal([3, 2, 4], seed=[1, 2]),
+             tf.random.stateless_normal([3, 2], seed=[1, 3]))
+
+    def fn(carry, inputs):
+        total, count = carry
+        x_t, y_t = inputs
+        return total * 0.5 + x_t * y_t[:, None], count + 1
+
+    init = (tf.zeros([2, 4]), tf.constant(0))
+    got = util.scan(fn, elems, init)
+    want = tf.scan(fn, elems, initializer=init)
+    assert got[0].shape == (3, 2, 4)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-6)
 
 
 if __name__ == "__main__":

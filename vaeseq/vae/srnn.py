@@ -112,8 +112,8 @@ class SRNN(base.VAEBase):
         batch_size = tf.shape(d)[0]
         zeros = tf.zeros([batch_size])
         init = (tf.zeros([batch_size, self._hparams.latent_size]), zeros, zeros, zeros)
-        z, log_q, log_prior, kl = tf.scan(
-            step, (util.swap_batch_time(d), util.swap_batch_time(a), seeds), initializer=init)
+        z, log_q, log_prior, kl = util.scan(
+            step, (util.swap_batch_time(d), util.swap_batch_time(a), seeds), init)
         return base.PosteriorSample(
             latents=tf.concat([d, util.swap_batch_time(z)], axis=-1),
             log_q=util.swap_batch_time(log_q),
