@@ -20,8 +20,10 @@ class LatentDecoder(dist_module.DistModule):
     def __init__(self, hparams, name: str | None = None):
         super().__init__(name=name)
         self._latent_size = hparams.latent_size
-        self._mlp = util.make_mlp(hparams, hparams.latent_decoder_fc_layers, name="mlp")
-        self._project = snt.Linear(2 * self._latent_size, name="loc_scale")
+        layers = [*util.mlp_modules(hparams, hparams.latent_decoder_fc_layers),
+                  snt.Linear(2 * self._latent_size, name="loc_scale")]
+        self._first = layers[0]
+        self._rest = snt.Sequential(layers[1:], name="rest")
         self._positive = util.positive_projection(hparams)
 
     @property
@@ -34,9 +36,38 @@ class LatentDecoder(dist_module.DistModule):
 
     def __call__(self, *inputs):
         """Returns (loc, scale), each `[N, Z]`."""
-        raw = self._project(self._mlp(util.concat_features(inputs)))
-        loc, raw_scale = tf.split(raw, 2, axis=-1)
+        return self._from_first_layer(self._first(util.concat_features(inputs)))
+
+    def _from_first_layer(self, first: tf.Tensor):
+        loc, raw_scale = tf.split(self._rest(first), 2, axis=-1)
         return loc, self._positive(raw_scale)
+
+    def split_inputs(self, static: tf.Tensor, step_size: int):
+        """Takes the first layer's work on `static` out of a time loop.
+
+        In a loop whose decoder input at step t is (static_t, step_t), with
+        every static_t known beforehand, the first layer's share of static_t
+        becomes one matmul over all steps instead of one per step.
+
+        Args:
+          static: `[..., S]`, the static inputs of all steps.
+          step_size: the width of the per-step input.
+        Returns:
+          (partial `[..., U]`, finish): `finish(partial_t, step_t)` with
+          partial_t `[B, U]` and step_t `[B, step_size]` returns what
+          `self(static_t, step_t)` does.
+        """
+        static_size = static.shape[-1]
+        if not hasattr(self._first, "w"):
+            self._first(tf.zeros([0, static_size + step_size]))  # Builds its variables only.
+        w_static, w_step = tf.split(self._first.w, [static_size, step_size], axis=0)
+        flat = tf.matmul(tf.reshape(static, [-1, static_size]), w_static) + self._first.b
+        partial = tf.reshape(flat, tf.concat([tf.shape(static)[:-1], tf.shape(flat)[-1:]], 0))
+
+        def finish(partial_t, step_t):
+            return self._from_first_layer(partial_t + tf.matmul(step_t, w_step))
+
+        return partial, finish
 
     def dist(self, params, name=None) -> tfd.Distribution:
         loc, scale = params

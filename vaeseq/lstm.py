@@ -23,7 +23,11 @@ MAX_STATIC_STEPS = 128
 
 
 class LSTM(snt.RNNCore):
-    """A single LSTM layer: gates = x W_x + h W_h + b, in order (i, f, g, o)."""
+    """A single LSTM layer: gates = x W_x^T + h W_h^T + b, in order (i, g, f, o).
+
+    Variables: w_x `[4H, D]`, w_h `[4H, H]` (output-major, see
+    `vaeseq.lstm_sequence`), b `[4H]`.
+    """
 
     def __init__(self, hidden_size: int, forget_bias: float = 1.0, name: str | None = None):
         super().__init__(name=name)
@@ -46,20 +50,28 @@ class LSTM(snt.RNNCore):
     def _initialize(self, input_size: int):
         h = self._hidden_size
         self.w_x = tf.Variable(
-            snt.initializers.TruncatedNormal(stddev=input_size ** -0.5)([input_size, 4 * h], tf.float32),
+            snt.initializers.TruncatedNormal(stddev=input_size ** -0.5)([4 * h, input_size],
+                                                                       tf.float32),
             name="w_x")
-        self.w_h = tf.Variable(snt.initializers.Orthogonal()([h, 4 * h], tf.float32), name="w_h")
+        # Orthogonal columns of the [H, 4H] map h -> gates, stored transposed.
+        self.w_h = tf.Variable(
+            tf.transpose(snt.initializers.Orthogonal()([h, 4 * h], tf.float32)), name="w_h")
         self.b = tf.Variable(tf.zeros([4 * h]), name="b")
 
     def input_projection(self, inputs: tf.Tensor) -> tf.Tensor:
         """`[..., D]` -> `[..., 4H]`: the part of the gates that ignores state."""
+        inputs = tf.convert_to_tensor(inputs)
         self._initialize(inputs.shape[-1])
-        return tf.tensordot(inputs, self.w_x, axes=1) + self.b
+        if inputs.shape.rank == 2:
+            return tf.matmul(inputs, self.w_x, transpose_b=True) + self.b
+        flat = tf.reshape(inputs, [-1, inputs.shape[-1]])
+        projected = tf.matmul(flat, self.w_x, transpose_b=True) + self.b
+        return tf.reshape(projected, tf.concat([tf.shape(inputs)[:-1], [4 * self._hidden_size]], 0))
 
     def step(self, projected: tf.Tensor, state: LSTMState):
         """One step from a projected input `[B, 4H]`; returns (`[B, H]`, state)."""
-        hidden, cell = lstm_sequence.cell_update(
-            projected + tf.matmul(state.hidden, self.w_h), state.cell, self._forget_bias)
+        gates = projected + tf.matmul(state.hidden, self.w_h, transpose_b=True)
+        hidden, cell = lstm_sequence.cell_update(gates, state.cell, self._forget_bias)
         return hidden, LSTMState(hidden, cell)
 
     def __call__(self, inputs: tf.Tensor, prev_state: LSTMState):

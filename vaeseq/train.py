@@ -9,8 +9,8 @@ checkpointable with `tf.train.Checkpoint`.
 
 Under a `tf.distribute` strategy (see `vaeseq.distribute`), B is the global
 batch: each replica sums its shard's terms divided by the global B, and the
-gradients are summed over the replicas exactly once, here, since Sonnet's
-optimizers do not aggregate. Every replica then applies the same update to its
+gradients are summed over the replicas exactly once, here, since the
+optimizer (`vaeseq.adam.Adam`) does not aggregate. Every replica then applies the same update to its
 own copy of the variables.
 """
 
@@ -18,6 +18,7 @@ import sonnet as snt
 import tensorflow as tf
 import tensorflow_probability as tfp
 
+from vaeseq import adam
 from vaeseq import agent as agent_mod
 from vaeseq.vae import base
 
@@ -61,7 +62,7 @@ class TrainOps(snt.Module):
         self._distributed = tf.distribute.has_strategy()
         self._seed = tfp.random.sanitize_seed(seed)
         self.global_step = tf.Variable(0, dtype=tf.int64, trainable=False, name="global_step")
-        self.optimizer = snt.optimizers.Adam(hparams.learning_rate)
+        self.optimizer = adam.Adam(hparams.learning_rate)
         # The step has no data-dependent Python control flow (it uses tf.cond),
         # so skip AutoGraph: converting Sonnet and TFP code costs seconds.
         self._step = tf.function(self._distributed_step, autograph=False,
@@ -127,9 +128,8 @@ class TrainOps(snt.Module):
         if not variables:
             raise ValueError("Under a tf.distribute strategy, build the model's "
                              "variables inside strategy.scope() before training.")
-        # Sonnet's Adam has no public way to create its slots without a step.
         with self._strategy.scope():
-            self.optimizer._initialize(variables)  # pylint: disable=protected-access
+            self.optimizer.create_slots(variables)
 
     def _distributed_step(self, contexts, observed, agent_inputs):
         results = self._strategy.run(self._train_step, args=(contexts, observed, agent_inputs))
@@ -173,12 +173,10 @@ class TrainOps(snt.Module):
                 loss += tf.nn.scale_regularization_loss(
                     hparams.l2_regularization * tf.add_n([tf.nn.l2_loss(w) for w in weights]))
         grads = tape.gradient(loss, variables)
-        if self._distributed:
-            # Sonnet's Adam reads its moments sparsely for an embedding's
-            # IndexedSlices, which replica-local variables cannot do; dense
-            # gradients of an embedding table also all-reduce in one piece.
-            grads = [tf.convert_to_tensor(g) if isinstance(g, tf.IndexedSlices) else g
-                     for g in grads]
+        # Adam applies every gradient densely; a dense embedding gradient
+        # also all-reduces in one piece.
+        grads = [tf.convert_to_tensor(g) if isinstance(g, tf.IndexedSlices) else g
+                 for g in grads]
         grads, log_prob, divergence, loss = self._sum_over_replicas(
             (grads, log_prob, divergence, loss))
         grad_norm = tf.linalg.global_norm(grads)

@@ -46,6 +46,17 @@ def positive_projection(hparams) -> Callable[[tf.Tensor], tf.Tensor]:
     return lambda x: project(x) + eps
 
 
+def mlp_modules(hparams, layers: Sequence[int], activate_final: bool = True) -> list:
+    """`snt.Linear` layers of the given sizes with `hparams.activation` between them."""
+    act = activation(hparams)
+    modules = []
+    for i, size in enumerate(layers):
+        modules.append(snt.Linear(size, name=f"linear_{i}"))
+        if activate_final or i + 1 < len(layers):
+            modules.append(act)
+    return modules
+
+
 def make_mlp(hparams, layers: Sequence[int], activate_final: bool = True,
              name: str | None = None) -> snt.Module:
     """A stack of `snt.Linear` layers with `hparams.activation` between them.
@@ -53,13 +64,7 @@ def make_mlp(hparams, layers: Sequence[int], activate_final: bool = True,
     With no layers this is the identity, so `obs_decoder_fc_hidden_layers=[]`
     means "project straight to the distribution's parameters".
     """
-    act = activation(hparams)
-    modules = []
-    for i, size in enumerate(layers):
-        modules.append(snt.Linear(size, name=f"linear_{i}"))
-        if activate_final or i + 1 < len(layers):
-            modules.append(act)
-    return snt.Sequential(modules, name=name)
+    return snt.Sequential(mlp_modules(hparams, layers, activate_final), name=name)
 
 
 def make_rnn(hparams, name: str | None = None) -> lstm.StackedLSTM:

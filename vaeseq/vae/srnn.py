@@ -95,30 +95,34 @@ class SRNN(base.VAEBase):
         num_steps = d.shape[1] or tf.shape(d)[1]
         seeds = tf.convert_to_tensor(tfp.random.split_seed(seed, num_steps))  # [T, 2]
         use_res_q = self._hparams.srnn_use_res_q
+        z_size = self._hparams.latent_size
+        # The first layers' work on d_t and a_t, for all steps at once: [T, B, U].
+        prior_partial, prior_params = self._transition.split_inputs(
+            util.swap_batch_time(d), z_size)
+        posterior_partial, posterior_params = self._posterior.split_inputs(
+            util.swap_batch_time(a), z_size)
 
         def step(carry, inputs):
             z_prev = carry[0]
-            d_t, a_t, seed_t = inputs
-            prior_loc, prior_scale = self._transition(d_t, z_prev)
-            loc, scale = self._posterior(a_t, z_prev)
+            prior_t, posterior_t, seed_t = inputs
+            prior_loc, prior_scale = prior_params(prior_t, z_prev)
+            loc, scale = posterior_params(posterior_t, z_prev)
             if use_res_q:
                 loc += prior_loc
-            prior = self._transition.dist((prior_loc, prior_scale))
-            posterior = self._posterior.dist((loc, scale))
-            z = posterior.sample(seed=seed_t)
-            return (z, posterior.log_prob(z), prior.log_prob(z),
-                    tfd.kl_divergence(posterior, prior))
+            z = self._posterior.dist((loc, scale)).sample(seed=seed_t)
+            return z, prior_loc, prior_scale, loc, scale
 
-        batch_size = tf.shape(d)[0]
-        zeros = tf.zeros([batch_size])
-        init = (tf.zeros([batch_size, self._hparams.latent_size]), zeros, zeros, zeros)
-        z, log_q, log_prior, kl = util.scan(
-            step, (util.swap_batch_time(d), util.swap_batch_time(a), seeds), init)
+        zeros = tf.zeros([tf.shape(d)[0], z_size])
+        z, prior_loc, prior_scale, loc, scale = util.scan(
+            step, (prior_partial, posterior_partial, seeds), (zeros,) * 5)  # Each [T, B, Z].
+        # The densities of every step at once, outside the loop: [T, B].
+        prior = self._transition.dist((prior_loc, prior_scale))
+        posterior = self._posterior.dist((loc, scale))
         return base.PosteriorSample(
             latents=tf.concat([d, util.swap_batch_time(z)], axis=-1),
-            log_q=util.swap_batch_time(log_q),
-            log_prior=util.swap_batch_time(log_prior),
-            kl=util.swap_batch_time(kl))
+            log_q=util.swap_batch_time(posterior.log_prob(z)),
+            log_prior=util.swap_batch_time(prior.log_prob(z)),
+            kl=util.swap_batch_time(tfd.kl_divergence(posterior, prior)))
 
     def _emission_features(self, contexts, latents):
         del contexts  # The latent [d_t, z_t] is all the emission reads.

@@ -1,0 +1,35 @@
+"""LatentDecoder: parameters, distribution, and the split first layer."""
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from vaeseq import latent
+from vaeseq import testing
+
+
+@pytest.mark.parametrize("layers", [[5], []])
+def test_split_inputs_matches_the_whole_decoder(layers):
+    decoder = latent.LatentDecoder(
+        testing.tiny_hparams(latent_size=3, latent_decoder_fc_layers=layers))
+    static = tf.random.stateless_normal([4, 2, 6], seed=[0, 1])  # [T, B, S]
+    steps = tf.random.stateless_normal([4, 2, 3], seed=[0, 2])
+    partial, finish = decoder.split_inputs(static, step_size=3)  # Builds the variables.
+    assert partial.shape == (4, 2, 5 if layers else 6)
+    for t in range(4):
+        got = finish(partial[t], steps[t])
+        want = decoder(static[t], steps[t])
+        for g, w in zip(got, want):
+            np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+
+
+def test_distribution_has_the_latent_event():
+    decoder = latent.LatentDecoder(testing.tiny_hparams(latent_size=3))
+    loc, scale = decoder(tf.ones([2, 4]))
+    assert loc.shape == scale.shape == (2, 3)
+    assert np.all(scale.numpy() > 0)
+    assert decoder.dist((loc, scale)).event_shape == (3,)
+
+
+if __name__ == "__main__":
+    testing.main(__file__)
