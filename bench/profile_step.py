@@ -15,7 +15,8 @@ import json
 import os
 import tempfile
 
-import tensorflow as tf
+import vaeseq  # noqa: F401  (first: it turns oneDNN on before TensorFlow loads)
+import tensorflow as tf  # pylint: disable=wrong-import-order
 
 from bench import configs
 from bench import timing

@@ -139,6 +139,28 @@ class CommandLine:
             return 130
 
 
+def add_shared_flags(parser: argparse.ArgumentParser, *, iters: int = 1_000_000,
+                     iteration: str = "step", save_every: int = 1000) -> None:
+    """Adds the flags every example's commands share to `parser`.
+
+    --log_dir, --hparams, --iters, --seed, --output_json and --save_every;
+    `iteration` names one unit of training in their help ("step", "iteration").
+    """
+    parser.add_argument(
+        "--log_dir", required=True, help="checkpoints, hparams.json and TensorBoard logs")
+    parser.add_argument(
+        "--hparams", default="", help="overrides, e.g. \"vae_type=SRNN\"; after training "
+        "only non-architectural ones (sequence_size, batch_size, ...) may change")
+    parser.add_argument(
+        "--iters", type=int, default=iters,
+        help=f"train until this many {iteration}s in total")
+    parser.add_argument("--seed", type=int, help="random seed, for repeatable runs")
+    parser.add_argument("--output_json", help="evaluate: also write the scores to this file")
+    parser.add_argument(
+        "--save_every", type=int, default=save_every,
+        help=f"train: {iteration}s between checkpoints")
+
+
 def resolve_path(base: str, path: str | None) -> str | None:
     """`path` taken relative to `base`; an empty or None path stays as is."""
     return os.path.join(base, path) if path else path

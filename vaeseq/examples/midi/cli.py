@@ -40,6 +40,7 @@ DEFAULT_SPLITS = {"train": "train", "generate": None, "evaluate": "test"}
 
 def add_flags(parser: argparse.ArgumentParser, command: str) -> None:
     """Adds the flags shared by all commands to `parser` for `command`."""
+    cli.add_shared_flags(parser)
     parser.add_argument(
         "--dataset", help="a .mat/.json/.pkl benchmark file, or MIDI files: "
         "a file, a directory or a glob pattern")
@@ -48,32 +49,15 @@ def add_flags(parser: argparse.ArgumentParser, command: str) -> None:
         help="the split of a benchmark file to read (MIDI sources have "
         "none); default: train for train, test for evaluate")
     parser.add_argument(
-        "--log_dir", required=True,
-        help="checkpoints, hparams.json and TensorBoard logs")
-    parser.add_argument(
-        "--hparams", default="", help='overrides, e.g. "vae_type=SRNN,'
-        'sequence_size=64"; after training only non-architectural ones '
-        "(sequence_size, batch_size, rate, log_prob_samples, ...) may change")
-    parser.add_argument(
-        "--iters", type=int, default=1_000_000,
-        help="train until the global step reaches this many steps in total")
-    parser.add_argument(
         "--samples", type=int, default=5, help="pieces to generate")
     parser.add_argument(
         "--out_dir", help="generate: where the .mid, .wav and .png files go")
-    parser.add_argument(
-        "--output_json", help="evaluate: also write the scores to this file")
-    parser.add_argument(
-        "--seed", type=int, help="random seed, for repeatable runs")
     parser.add_argument(
         "--log_every", type=int, default=100,
         help="train: steps between scalar summaries")
     parser.add_argument(
         "--sample_every", type=int, default=1000,
         help="train: steps between sample summaries (images and audio)")
-    parser.add_argument(
-        "--save_every", type=int, default=1000,
-        help="train: steps between checkpoints")
 
 
 def make_parser(command: str | None = None) -> argparse.ArgumentParser:

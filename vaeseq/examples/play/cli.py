@@ -31,25 +31,15 @@ from vaeseq.examples.common import errors
 def add_flags(parser: argparse.ArgumentParser, command: str) -> None:
     """Adds the flags shared by all commands to `parser` (`command` is unused)."""
     del command
-    parser.add_argument("--log_dir", required=True,
-                        help="checkpoints, hparams.json and TensorBoard logs")
-    parser.add_argument("--hparams", default="",
-                        help='overrides, e.g. "vae_type=RNN,imagine_steps=50"; after '
-                        "training only non-architectural ones may change")
-    parser.add_argument("--iters", type=int, default=200,
-                        help="train until this many iterations in total")
+    cli.add_shared_flags(parser, iters=200, iteration="iteration", save_every=10)
     parser.add_argument("--episodes", type=int,
                         help="real episodes to play (evaluate: 100, run: 1)")
-    parser.add_argument("--seed", type=int, help="random seed, for repeatable runs")
-    parser.add_argument("--output_json", help="evaluate: also write the scores to this file")
     parser.add_argument("--sampled", action="store_true",
                         help="evaluate/run: sample actions from the policy instead of "
                         "taking the likelier one")
     parser.add_argument("--latest", action="store_true",
                         help="evaluate/run: the latest policy rather than the one whose "
                         "real training episodes returned the most")
-    parser.add_argument("--save_every", type=int, default=10,
-                        help="train: iterations between checkpoints")
     parser.add_argument("--max_seconds", type=float,
                         help="train: stop (and save) after training this long")
 

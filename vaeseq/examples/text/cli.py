@@ -34,6 +34,7 @@ SEPARATOR = "=" * 80
 
 def add_flags(parser: argparse.ArgumentParser) -> None:
     """Adds the flags shared by all commands to `parser`."""
+    cli.add_shared_flags(parser)
     parser.add_argument(
         "--train_corpus", help="training corpus: a path, 'tinyshakespeare' "
         "or 'pydocs'; for generate/evaluate, optional, checked against the "
@@ -42,33 +43,16 @@ def add_flags(parser: argparse.ArgumentParser) -> None:
         "--valid_corpus", help="validation corpus (name or path), scored "
         "periodically during training")
     parser.add_argument(
-        "--log_dir", required=True,
-        help="checkpoints, hparams.json, vocabulary and TensorBoard logs")
-    parser.add_argument(
-        "--hparams", default="", help='overrides, e.g. "vae_type=SRNN,'
-        'sequence_size=40"; after training only non-architectural ones '
-        "(sequence_size, batch_size, log_prob_samples, ...) may change")
-    parser.add_argument(
-        "--iters", type=int, default=1_000_000,
-        help="train until the global step reaches this many steps in total")
-    parser.add_argument(
         "--samples", type=int, default=20, help="sequences to generate")
     parser.add_argument(
         "--eval_corpus", default="",
         help="comma-separated corpora (names or paths) to evaluate")
-    parser.add_argument(
-        "--output_json", help="evaluate: also write the scores to this file")
-    parser.add_argument(
-        "--seed", type=int, help="random seed, for repeatable runs")
     parser.add_argument(
         "--log_every", type=int, default=100,
         help="train: steps between scalar summaries")
     parser.add_argument(
         "--valid_every", type=int, default=1000,
         help="train: steps between validations and sample summaries")
-    parser.add_argument(
-        "--save_every", type=int, default=1000,
-        help="train: steps between checkpoints")
 
 
 def make_parser(command: str | None = None) -> argparse.ArgumentParser:

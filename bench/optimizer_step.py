@@ -1,0 +1,66 @@
+"""One Adam update of a text model's variables: `python -m bench.optimizer_step`.
+
+Times `vaeseq.adam.Adam` (one fused kernel per variable) against
+`snt.optimizers.Adam` (the same update in elementwise ops) applying random
+gradients, clipped by their global norm as `TrainOps` does, to the
+variables of the text example's model (3x512 RNN by default).
+"""
+
+import argparse
+
+import vaeseq  # noqa: F401  (first: it turns oneDNN on before TensorFlow loads)
+import sonnet as snt  # pylint: disable=wrong-import-order
+import tensorflow as tf  # pylint: disable=wrong-import-order
+
+from bench import configs
+from bench import timing
+from bench import vaeseq_train
+from vaeseq import adam
+from vaeseq import train
+from vaeseq.examples.text import hparams as text_hparams
+from vaeseq.examples.text import model
+
+
+def model_variables(vae_type: str, overrides: str) -> list[tf.Variable]:
+    """The trainable variables of a freshly built text model."""
+    hparams = text_hparams.make_hparams(overrides, vae_type=vae_type)
+    vae = model.make_model(hparams, configs.VOCAB_SIZE)
+    ops = train.TrainOps(hparams, vae)
+    ops(None, tf.constant(vaeseq_train.random_batch(hparams, configs.VOCAB_SIZE)[:, :2]))
+    return list(vae.trainable_variables)
+
+
+def measure(variables: list[tf.Variable], reps: int, min_seconds: float) -> dict:
+    """Median seconds per update, by optimizer name."""
+    grads = [tf.random.stateless_normal(v.shape, seed=[0, i]) for i, v in enumerate(variables)]
+    result = {}
+    for name, optimizer in (("vaeseq.adam.Adam", adam.Adam()),
+                            ("snt.optimizers.Adam", snt.optimizers.Adam())):
+        def update(grads, optimizer=optimizer):
+            clipped, _ = tf.clip_by_global_norm(grads, 5.0)
+            optimizer.apply(clipped, variables)
+            return tf.constant(0)
+
+        step = tf.function(update, autograph=False)
+        result[name] = timing.time_steps(lambda step=step: step(grads).numpy(), warmup=2,
+                                         reps=reps, min_steps=2,
+                                         min_seconds=min_seconds)["step_s"]
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--vae_type", default="RNN")
+    parser.add_argument("--hparams", default="", help="overrides of the text defaults")
+    parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--min_seconds", type=float, default=1.0)
+    args = parser.parse_args(argv)
+    variables = model_variables(args.vae_type, args.hparams)
+    count = sum(v.shape.num_elements() for v in variables)
+    print(f"{args.vae_type} text model, {count:,} parameters: ms per update")
+    for name, seconds in measure(variables, args.reps, args.min_seconds).items():
+        print(f"  {name:22s} {1e3 * seconds:8.2f}")
+
+
+if __name__ == "__main__":
+    main()
