@@ -69,9 +69,8 @@ def measure(batch: int, input_size: int, hidden_sizes: list[int], steps: int,
     result = {}
     for name, step in variants(stack).items():
         run = _loop(step, stack, inputs)
-        seconds = timing.time_steps(lambda run=run: run(tf.constant(steps)).numpy(),
-                                    warmup=1, reps=reps, min_steps=1, min_seconds=0.0)["step_s"]
-        result[name] = 1e3 * seconds / steps
+        result[name] = timing.ms_per_iteration(lambda run=run: run(tf.constant(steps)).numpy(),
+                                               steps, reps)
     return result
 
 

@@ -52,9 +52,8 @@ def measure(batch: int, hidden: int, steps: int, reps: int) -> dict:
     result = {}
     for name, (product, x, w) in cases(batch, hidden).items():
         run = _chain(product, steps)
-        seconds = timing.time_steps(lambda run=run, x=x, w=w: run(x, w).numpy(),
-                                    warmup=1, reps=reps, min_steps=1, min_seconds=0.0)["step_s"]
-        result[name] = 1e3 * seconds / steps
+        result[name] = timing.ms_per_iteration(lambda run=run, x=x, w=w: run(x, w).numpy(),
+                                               steps, reps)
     return result
 
 

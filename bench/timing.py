@@ -54,3 +54,12 @@ def time_steps(step: Callable[[], object], warmup: int, reps: int, min_steps: in
     return dict(first_s=first_s, step_s=statistics.median(rep_step_s),
                 rep_step_s=rep_step_s, steps=rep_steps,
                 cores_busy=(time.process_time() - cpu_start) / wall)
+
+
+def ms_per_iteration(loop: Callable[[], object], iterations: int, reps: int) -> float:
+    """Milliseconds per iteration of a blocking `loop` of `iterations` iterations.
+
+    One untimed call (tracing), then the median of `reps` timed calls.
+    """
+    seconds = time_steps(loop, warmup=1, reps=reps, min_steps=1, min_seconds=0.0)["step_s"]
+    return 1e3 * seconds / iterations
