@@ -12,8 +12,14 @@ from vaeseq.examples.text import hparams as text_hparams
 
 VAE_TYPES = ("RNN", "ISEQ", "SRNN")
 # Baseline training measurements: name -> (worker kind, extra parameters).
+# "environment" holds a worker's settings that differ from `bench.worker`'s.
+# The "-eigen" Keras 2 job runs with oneDNN off (TensorFlow's Eigen kernels),
+# TensorFlow's default on CPUs without AVX-512 such as this project's AMD
+# EPYC: what a user who installs tf_keras and changes nothing gets there.
 BASELINES = {
     "tf_keras-LSTM": ("keras_train", {"flavour": "tf_keras"}),
+    "tf_keras-LSTM-eigen": ("keras_train", {"flavour": "tf_keras",
+                                            "environment": {"TF_ENABLE_ONEDNN_OPTS": "0"}}),
     "keras3-LSTM": ("keras_train", {"flavour": "keras3"}),
     "torch-LSTM": ("torch_train", {}),
 }

@@ -88,6 +88,12 @@ def targets(run: dict) -> list[str]:
     return _rows(["target", "measured", "status"], rows)
 
 
+def _job_environments(measurements: dict) -> dict:
+    """Measurement name -> the settings its worker ran with beyond the common ones."""
+    return {name: m["params"]["environment"] for name, m in measurements.items()
+            if m.get("params", {}).get("environment")}
+
+
 def format_run(run: dict) -> str:
     """The whole report: machine, load, peak, then the three tables."""
     machine = run["machine"]
@@ -96,7 +102,9 @@ def format_run(run: dict) -> str:
         f"Machine: {machine['cpu_model']}, {machine['cpu_count']} cores; "
         f"TensorFlow {machine['versions'].get('tensorflow')}, "
         f"PyTorch {machine['versions'].get('torch')}; workers run with "
-        + ", ".join(f"{k}={v}" for k, v in machine["env"].items()) + ".",
+        + ", ".join(f"{k}={v}" for k, v in machine["env"].items())
+        + "".join(f"; {name} with " + ", ".join(f"{k}={v}" for k, v in env.items())
+                  for name, env in _job_environments(run["measurements"]).items()) + ".",
         f"Load average (1, 5, 15 min) at start {_loads(run['loadavg_start'])}, "
         f"at end {_loads(run['loadavg_end'])}.",
         f"Measured matmul peak (float32 tf.matmul, best repetition): "

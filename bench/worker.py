@@ -41,6 +41,16 @@ def environment() -> dict:
     return {name: os.environ.get(name, value) for name, value in ENVIRONMENT.items()}
 
 
+def process_environment(params: dict) -> dict:
+    """A worker's environment variables: this process's, `environment()`,
+    then the job's own `params["environment"]`, each overriding the last."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        filter(None, [ROOT, os.environ.get("PYTHONPATH")])))
+    env.update(environment())
+    env.update(params.get("environment", {}))
+    return env
+
+
 def launch(kind: str, params: dict, timeout: float) -> dict:
     """Runs one measurement in a worker subprocess.
 
@@ -49,9 +59,7 @@ def launch(kind: str, params: dict, timeout: float) -> dict:
         when it fails or runs past `timeout` seconds.
     """
     spec = json.dumps(dict(kind=kind, params=params))
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        filter(None, [ROOT, os.environ.get("PYTHONPATH")])))
-    env.update(environment())
+    env = process_environment(params)
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "result.json")
         try:
