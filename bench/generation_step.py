@@ -14,6 +14,7 @@ import argparse
 import vaeseq  # noqa: F401  (first: it turns oneDNN on before TensorFlow loads)
 import tensorflow as tf  # pylint: disable=wrong-import-order
 
+from bench import flags
 from bench import timing
 from vaeseq import lstm
 
@@ -76,14 +77,15 @@ def measure(batch: int, input_size: int, hidden_sizes: list[int], steps: int,
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--batch", type=int, default=20)
-    parser.add_argument("--input_size", type=int, default=32,
+    parser.add_argument("--batch", type=flags.positive_int, default=20)
+    parser.add_argument("--input_size", type=flags.positive_int, default=32,
                         help="the text model's encoded observation size")
-    parser.add_argument("--hidden_sizes", default="512,512,512")
-    parser.add_argument("--steps", type=int, default=1000)
-    parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--hidden_sizes", type=flags.positive_ints, default=[512, 512, 512],
+                        help="comma-separated layer sizes")
+    parser.add_argument("--steps", type=flags.positive_int, default=1000)
+    parser.add_argument("--reps", type=flags.positive_int, default=5)
     args = parser.parse_args(argv)
-    sizes = [int(size) for size in args.hidden_sizes.split(",")]
+    sizes = args.hidden_sizes
     megabytes = sum(4 * 4 * h * (d + h) for d, h in zip([args.input_size] + sizes, sizes)) / 2**20
     print(f"LSTM {sizes}, batch {args.batch}, {megabytes:.1f} MiB of weights: ms per step")
     for name, ms in measure(args.batch, args.input_size, sizes, args.steps, args.reps).items():

@@ -13,6 +13,7 @@ import argparse
 import vaeseq  # noqa: F401  (first: it turns oneDNN on before TensorFlow loads)
 import tensorflow as tf  # pylint: disable=wrong-import-order
 
+from bench import flags
 from bench import timing
 
 
@@ -59,10 +60,10 @@ def measure(batch: int, hidden: int, steps: int, reps: int) -> dict:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--batch", type=int, default=20)
-    parser.add_argument("--hidden", type=int, default=512)
-    parser.add_argument("--steps", type=int, default=40, help="matmuls per chain")
-    parser.add_argument("--reps", type=int, default=9)
+    parser.add_argument("--batch", type=flags.positive_int, default=20)
+    parser.add_argument("--hidden", type=flags.positive_int, default=512)
+    parser.add_argument("--steps", type=flags.positive_int, default=40, help="matmuls per chain")
+    parser.add_argument("--reps", type=flags.positive_int, default=9)
     args = parser.parse_args(argv)
     flops = 2 * args.batch * args.hidden * 4 * args.hidden
     print(f"[{args.batch}, {args.hidden}] state, {args.hidden} units: ms per matmul (GFLOP/s)")

@@ -13,17 +13,16 @@ import sonnet as snt  # pylint: disable=wrong-import-order
 import tensorflow as tf  # pylint: disable=wrong-import-order
 
 from bench import configs
+from bench import flags
 from bench import timing
 from bench import vaeseq_train
 from vaeseq import adam
 from vaeseq import train
-from vaeseq.examples.text import hparams as text_hparams
 from vaeseq.examples.text import model
 
 
-def model_variables(vae_type: str, overrides: str) -> list[tf.Variable]:
-    """The trainable variables of a freshly built text model."""
-    hparams = text_hparams.make_hparams(overrides, vae_type=vae_type)
+def model_variables(hparams) -> list[tf.Variable]:
+    """The trainable variables of a freshly built text model of `hparams`."""
     vae = model.make_model(hparams, configs.VOCAB_SIZE)
     ops = train.TrainOps(hparams, vae)
     ops(None, tf.constant(vaeseq_train.random_batch(hparams, configs.VOCAB_SIZE)[:, :2]))
@@ -50,12 +49,11 @@ def measure(variables: list[tf.Variable], reps: int, min_seconds: float) -> dict
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--vae_type", default="RNN")
-    parser.add_argument("--hparams", default="", help="overrides of the text defaults")
-    parser.add_argument("--reps", type=int, default=5)
+    flags.add_text_model_flags(parser)
+    parser.add_argument("--reps", type=flags.positive_int, default=5)
     parser.add_argument("--min_seconds", type=float, default=1.0)
     args = parser.parse_args(argv)
-    variables = model_variables(args.vae_type, args.hparams)
+    variables = model_variables(flags.text_model_hparams(parser, args))
     count = sum(v.shape.num_elements() for v in variables)
     print(f"{args.vae_type} text model, {count:,} parameters: ms per update")
     for name, seconds in measure(variables, args.reps, args.min_seconds).items():

@@ -19,11 +19,11 @@ import vaeseq  # noqa: F401  (first: it turns oneDNN on before TensorFlow loads)
 import tensorflow as tf  # pylint: disable=wrong-import-order
 
 from bench import configs
+from bench import flags
 from bench import timing
 from bench import vaeseq_train
 from vaeseq import train
 from vaeseq import util
-from vaeseq.examples.text import hparams as text_hparams
 from vaeseq.examples.text import model
 
 
@@ -67,12 +67,11 @@ def lstm_steps(hparams, context_size: int):
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--vae_type", default="RNN")
-    parser.add_argument("--hparams", default="", help="overrides of the text defaults")
-    parser.add_argument("--reps", type=int, default=3)
-    parser.add_argument("--top", type=int, default=10, help="op types to list")
+    flags.add_text_model_flags(parser)
+    parser.add_argument("--reps", type=flags.positive_int, default=3)
+    parser.add_argument("--top", type=flags.positive_int, default=10, help="op types to list")
     args = parser.parse_args(argv)
-    hparams = text_hparams.make_hparams(args.hparams, vae_type=args.vae_type)
+    hparams = flags.text_model_hparams(parser, args)
     vae = model.make_model(hparams, configs.VOCAB_SIZE)
     ops = train.TrainOps(hparams, vae)
     batch = tf.constant(vaeseq_train.random_batch(hparams, configs.VOCAB_SIZE))

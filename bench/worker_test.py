@@ -1,5 +1,7 @@
 """`bench.worker.process_environment`: what a worker process runs with."""
 
+import os
+
 from bench import plan
 from bench import worker
 
@@ -10,7 +12,7 @@ def test_job_settings_override_the_defaults_and_the_caller(monkeypatch):
     default = worker.process_environment({})
     assert default["TF_ENABLE_ONEDNN_OPTS"] == "1"
     assert default["VAESEQ_BENCH_PROBE"] == "kept"
-    assert worker.ROOT in default["PYTHONPATH"].split(":")
+    assert worker.ROOT in default["PYTHONPATH"].split(os.pathsep)
     _, params = plan.BASELINES["tf_keras-LSTM-eigen"]
     eigen = worker.process_environment(params)
     assert eigen["TF_ENABLE_ONEDNN_OPTS"] == "0"
