@@ -8,6 +8,7 @@ is what the text example's evaluate command computes.
 import numpy as np
 import tensorflow as tf
 
+from bench import devices
 from bench import timing
 from vaeseq.examples.text import hparams as text_hparams
 from vaeseq.examples.text import model
@@ -23,7 +24,8 @@ def measure(params: dict) -> dict:
             the importance-weighted bound).
     Returns:
         `timing.time_steps`'s figures (one step scores every window once),
-        characters (per step) and num_samples (K, 0 without the bound).
+        characters (per step), num_samples (K, 0 without the bound) and
+        device (`bench.devices`).
     """
     tf.random.set_seed(0)
     hparams = text_hparams.make_hparams(params["hparams"], vae_type=params["vae_type"])
@@ -37,4 +39,5 @@ def measure(params: dict) -> dict:
                                params["reps"], 1, 0.0)
     result["characters"] = int(windows.size)
     result["num_samples"] = num_samples
+    result["device"] = devices.tensorflow(tf)
     return result

@@ -9,6 +9,7 @@ import string
 
 import tensorflow as tf
 
+from bench import devices
 from bench import timing
 from vaeseq.examples.text import hparams as text_hparams
 from vaeseq.examples.text import model
@@ -29,7 +30,8 @@ def measure(params: dict) -> dict:
             gen_sequences, gen_length, reps.
     Returns:
         first_s (the first, tracing call, on a short length), step_s (median
-        seconds per call), rep_step_s, steps and characters (per call).
+        seconds per call), rep_step_s, steps, characters (per call) and
+        device (`bench.devices`).
     """
     tf.random.set_seed(0)
     hparams = text_hparams.make_hparams(params["hparams"], vae_type=params["vae_type"])
@@ -42,4 +44,5 @@ def measure(params: dict) -> dict:
                                0, params["reps"], 1, 0.0)
     result["first_s"] = first_s
     result["characters"] = count * length
+    result["device"] = devices.tensorflow(tf)
     return result

@@ -10,7 +10,9 @@ picks the Keras: "tf_keras" (Keras 2, `import tf_keras`) or "keras3"
 import importlib
 
 import numpy as np
+import tensorflow as tf
 
+from bench import devices
 from bench import flops
 from bench import timing
 from vaeseq.examples.text import hparams as text_hparams
@@ -58,4 +60,5 @@ def measure(params: dict) -> dict:
     result["observations"] = hparams.batch_size * hparams.sequence_size
     result["flops"] = flops.train_step(hparams, "RNN", params["vocab_size"])
     result["keras_version"] = keras.__version__
+    result["device"] = devices.tensorflow(tf)
     return result

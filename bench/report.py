@@ -37,6 +37,9 @@ def ran(measurement: dict | None) -> bool:
 def derive(measurements: dict) -> float | None:
     """Adds throughput, unit and (training) flops_per_s and fraction_of_peak in place.
 
+    fraction_of_peak is set only where the measurement ran on the device
+    the peak was measured on.
+
     Returns:
         The measured matmul peak in FLOP/s, or None if it did not run.
     """
@@ -51,7 +54,7 @@ def derive(measurements: dict) -> float | None:
         elif section in ("train", "ablation"):
             m.update(throughput=m["observations"] / m["step_s"], unit="obs/s",
                      flops_per_s=m["flops"] / m["step_s"])
-            if peak_flops:
+            if peak_flops and m.get("device") == peak.get("device"):
                 m["fraction_of_peak"] = m["flops_per_s"] / peak_flops
         else:
             m.update(throughput=m["characters"] / m["step_s"], unit="chars/s")
@@ -59,9 +62,13 @@ def derive(measurements: dict) -> float | None:
 
 
 def ratio(measurements: dict, numerator: str, denominator: str) -> float | None:
-    """Throughput of one measurement over another's; None if either did not run."""
+    """Throughput of one measurement over another's.
+
+    None if either did not run, or if they ran on different devices (a
+    PyTorch baseline on a GPU that TensorFlow does not see, say).
+    """
     top, bottom = measurements.get(numerator), measurements.get(denominator)
-    if not (ran(top) and ran(bottom)):
+    if not (ran(top) and ran(bottom)) or top.get("device") != bottom.get("device"):
         return None
     return top["throughput"] / bottom["throughput"]
 

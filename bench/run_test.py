@@ -48,6 +48,7 @@ def test_quick_run_writes_complete_json(tmp_path, capsys):
             continue
         for figure in FIGURES:
             assert positive(m[figure]), (name, figure, m.get(figure))
+        assert m["device"] == "cpu" or m["device"].startswith("gpu: "), (name, m["device"])
         assert len(m["rep_step_s"]) == document["counts"]["reps"] * document["rounds"]
         if m["section"] == "train":
             assert m["unit"] == "obs/s"

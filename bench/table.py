@@ -17,6 +17,15 @@ def _loads(values: list[float]) -> str:
     return ", ".join(f"{v:.2f}" for v in values)
 
 
+def _device(m: dict) -> str:
+    # Results written before devices were recorded ran on the CPU.
+    return m.get("device", "cpu")
+
+
+def _on(m: dict | None) -> str:
+    return f", on {m['device']}" if m and "device" in m else ""
+
+
 def status(m: dict) -> str | None:
     """One line for a measurement that was skipped or failed; None if it ran."""
     if "skipped" in m:
@@ -33,7 +42,7 @@ def _rows(header: list[str], rows: list[list[str]]) -> list[str]:
 
 def training(run: dict) -> list[str]:
     """Training and ablation rows, with ratios to the baselines of the same config."""
-    header = ["measurement", "sizes", "obs/s", "step s", "first step s", "GFLOP/s",
+    header = ["measurement", "sizes", "device", "obs/s", "step s", "first step s", "GFLOP/s",
               "of peak", "cores busy", "peak RSS MiB"] + [
                   f"x {b}" for b in report.TRAIN_BASELINES]
     rows = []
@@ -49,7 +58,7 @@ def training(run: dict) -> list[str]:
             continue
         fraction = m.get("fraction_of_peak")
         rows.append([
-            what, label, _num(m["throughput"]), _num(m["step_s"], 3), _num(m["first_s"], 1),
+            what, label, _device(m), _num(m["throughput"]), _num(m["step_s"], 3), _num(m["first_s"], 1),
             _num(m["flops_per_s"] / 1e9, 1),
             "n/a" if fraction is None else f"{100 * fraction:.0f}%",
             _num(m["cores_busy"], 2), _num(m["peak_rss_mib"])] + [
@@ -60,7 +69,7 @@ def training(run: dict) -> list[str]:
 
 def inference(run: dict) -> list[str]:
     """Generation and evaluation rows."""
-    header = ["measurement", "chars/s", "chars per call", "call s", "first call s",
+    header = ["measurement", "device", "chars/s", "chars per call", "call s", "first call s",
               "cores busy", "peak RSS MiB"]
     rows = []
     for name, m in run["measurements"].items():
@@ -70,7 +79,7 @@ def inference(run: dict) -> list[str]:
         if failed:
             rows.append([name, failed] + [""] * (len(header) - 2))
             continue
-        rows.append([name, _num(m["throughput"]), _num(m["characters"]), _num(m["step_s"], 2),
+        rows.append([name, _device(m), _num(m["throughput"]), _num(m["characters"]), _num(m["step_s"], 2),
                      _num(m["first_s"], 1), _num(m["cores_busy"], 2),
                      _num(m["peak_rss_mib"])])
     return _rows(header, rows)
@@ -99,7 +108,8 @@ def format_run(run: dict) -> str:
     machine = run["machine"]
     peak = run["matmul_peak_flops_per_s"]
     lines = [
-        f"Machine: {machine['cpu_model']}, {machine['cpu_count']} cores; "
+        f"Machine: {machine['cpu_model']}, {machine['cpu_count']} cores"
+        + "".join(f", {gpu}" for gpu in machine.get("gpus", [])) + "; "
         f"TensorFlow {machine['versions'].get('tensorflow')}, "
         f"PyTorch {machine['versions'].get('torch')}; workers run with "
         + ", ".join(f"{k}={v}" for k, v in machine["env"].items())
@@ -107,12 +117,13 @@ def format_run(run: dict) -> str:
                   for name, env in _job_environments(run["measurements"]).items()) + ".",
         f"Load average (1, 5, 15 min) at start {_loads(run['loadavg_start'])}, "
         f"at end {_loads(run['loadavg_end'])}.",
-        f"Measured matmul peak (float32 tf.matmul, best repetition): "
+        f"Measured matmul peak (float32 tf.matmul, best repetition"
+        f"{_on(run['measurements'].get('peak/matmul'))}): "
         f"{_num(None if peak is None else peak / 1e9, 1)} GFLOP/s. "
         f"Peak RSS of any measurement: {_num(run['peak_rss_mib'])} MiB.",
         "", f"Training: median of {run['counts']['reps']} repetitions x {run['rounds']} "
         "round(s); observations = batch x sequence x steps; FLOP/s counted analytically; "
-        "x baseline = obs/s over the baseline's at the same sizes:", ""]
+        "x baseline = obs/s over the baseline's at the same sizes, on the same device:", ""]
     lines += training(run)
     lines += ["", "Generation and evaluation:", ""] + inference(run)
     lines += ["", "Targets:", ""] + targets(run)

@@ -2,11 +2,13 @@
 
 Embedding -> encoder MLP -> `nn.LSTM` (stacked) -> decoder MLP -> logits,
 cross-entropy, Adam with the gradient norm clipped like the vaeseq step.
-PyTorch uses as many threads as the machine has cores.
+It trains on CUDA when PyTorch sees a GPU (`nn.LSTM` then runs cuDNN's
+kernels), else on the CPU with as many threads as the machine has cores.
 """
 
 import os
 
+from bench import devices
 from bench import flops
 from bench import timing
 from vaeseq.examples.text import hparams as text_hparams
@@ -59,14 +61,15 @@ def measure(params: dict) -> dict:
     threads = os.cpu_count()
     torch.set_num_threads(threads)
     torch.manual_seed(0)
+    device, label = devices.torch_device(torch)
     hparams = text_hparams.make_hparams(params["hparams"])
     vocab_size = params["vocab_size"]
-    model = build(torch, hparams, vocab_size)
+    model = build(torch, hparams, vocab_size).to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=hparams.learning_rate)
     loss_fn = torch.nn.CrossEntropyLoss()
     shape = (hparams.batch_size, hparams.sequence_size)
-    inputs = torch.randint(0, vocab_size, shape)
-    targets = torch.randint(0, vocab_size, shape)
+    inputs = torch.randint(0, vocab_size, shape, device=device)
+    targets = torch.randint(0, vocab_size, shape, device=device)
 
     def step():
         optimizer.zero_grad()
@@ -74,7 +77,7 @@ def measure(params: dict) -> dict:
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), hparams.clip_gradient_norm)
         optimizer.step()
-        return loss.item()
+        return loss.item()  # waits for the device, as the TensorFlow steps do
 
     result = timing.time_steps(step, params["warmup"], params["reps"], params["min_steps"],
                                params["min_seconds"])
@@ -82,4 +85,7 @@ def measure(params: dict) -> dict:
     result["flops"] = flops.train_step(hparams, "RNN", vocab_size)
     result["torch_version"] = torch.__version__
     result["torch_threads"] = threads
+    result["device"] = label
+    if device.type == "cuda":
+        result["cudnn_version"] = torch.backends.cudnn.version()
     return result

@@ -3,6 +3,7 @@
 import numpy as np
 import tensorflow as tf
 
+from bench import devices
 from bench import flops
 from bench import timing
 from vaeseq import lstm
@@ -31,8 +32,8 @@ def measure(params: dict) -> dict:
             vocab_size, variant (one of `VARIANTS`) and the `Counts` fields
             warmup, reps, min_steps, min_seconds.
     Returns:
-        `timing.time_steps`'s figures plus observations (per step) and
-        flops (per step, analytic).
+        `timing.time_steps`'s figures plus observations (per step), flops
+        (per step, analytic) and device (`bench.devices`).
     """
     variant = params["variant"]
     if variant not in VARIANTS:
@@ -49,4 +50,5 @@ def measure(params: dict) -> dict:
                                params["min_steps"], params["min_seconds"])
     result["observations"] = hparams.batch_size * hparams.sequence_size
     result["flops"] = flops.train_step(hparams, params["vae_type"], params["vocab_size"])
+    result["device"] = devices.tensorflow(tf)
     return result
