@@ -139,17 +139,23 @@ class CommandLine:
             return 130
 
 
-def add_shared_flags(parser: argparse.ArgumentParser, *, iters: int = 1_000_000,
+def add_shared_flags(parser: argparse.ArgumentParser, *, hparams_example: str,
+                     log_dir_holds: str = "", iters: int = 1_000_000,
                      iteration: str = "step", save_every: int = 1000) -> None:
     """Adds the flags every example's commands share to `parser`.
 
-    --log_dir, --hparams, --iters, --seed, --output_json and --save_every;
-    `iteration` names one unit of training in their help ("step", "iteration").
+    --log_dir, --hparams, --iters, --seed, --output_json and --save_every.
+    Their help shows `hparams_example` (overrides in `HParams.parse`
+    syntax) for --hparams, names what the example keeps in its log
+    directory besides checkpoints and hparams.json (`log_dir_holds`, such as
+    "vocabulary") and calls one unit of training `iteration` ("step",
+    "iteration").
     """
+    holds = f", {log_dir_holds}" if log_dir_holds else ""
     parser.add_argument(
-        "--log_dir", required=True, help="checkpoints, hparams.json and TensorBoard logs")
+        "--log_dir", required=True, help=f"checkpoints, hparams.json{holds} and TensorBoard logs")
     parser.add_argument(
-        "--hparams", default="", help="overrides, e.g. \"vae_type=SRNN\"; after training "
+        "--hparams", default="", help=f"overrides, e.g. \"{hparams_example}\"; after training "
         "only non-architectural ones (sequence_size, batch_size, ...) may change")
     parser.add_argument(
         "--iters", type=int, default=iters,

@@ -1,5 +1,6 @@
-"""Tests for cli.py: parsers, exit statuses, one-line errors, paths."""
+"""Tests for cli.py: parsers, shared flags, exit statuses, one-line errors, paths."""
 
+import argparse
 import json
 import os
 
@@ -97,6 +98,22 @@ def test_paths_under_bazel_run(monkeypatch, capsys):
     assert capsys.readouterr().out.startswith("train /abs ")
     assert cli.resolve_path("/work", "") == ""
     assert cli.resolve_path("/work", None) is None
+
+
+def test_shared_flags_help_and_defaults():
+    parser = argparse.ArgumentParser()
+    cli.add_shared_flags(parser, hparams_example="vae_type=RNN,x=2", log_dir_holds="vocabulary",
+                         iters=50, iteration="iteration", save_every=5)
+    help_text = " ".join(parser.format_help().split())
+    assert "checkpoints, hparams.json, vocabulary and TensorBoard logs" in help_text
+    assert 'e.g. "vae_type=RNN,x=2"' in help_text
+    assert "train: iterations between checkpoints" in help_text
+    args = parser.parse_args(["--log_dir", "d"])
+    assert (args.iters, args.save_every, args.hparams, args.seed) == (50, 5, "", None)
+    plain = argparse.ArgumentParser()
+    cli.add_shared_flags(plain, hparams_example="vae_type=SRNN")
+    assert "checkpoints, hparams.json and TensorBoard logs" in " ".join(
+        plain.format_help().split())
 
 
 def test_report_training(capsys):

@@ -40,7 +40,7 @@ DEFAULT_SPLITS = {"train": "train", "generate": None, "evaluate": "test"}
 
 def add_flags(parser: argparse.ArgumentParser, command: str) -> None:
     """Adds the flags shared by all commands to `parser` for `command`."""
-    cli.add_shared_flags(parser)
+    cli.add_shared_flags(parser, hparams_example="vae_type=SRNN,sequence_size=64")
     parser.add_argument(
         "--dataset", help="a .mat/.json/.pkl benchmark file, or MIDI files: "
         "a file, a directory or a glob pattern")

@@ -31,7 +31,8 @@ from vaeseq.examples.common import errors
 def add_flags(parser: argparse.ArgumentParser, command: str) -> None:
     """Adds the flags shared by all commands to `parser` (`command` is unused)."""
     del command
-    cli.add_shared_flags(parser, iters=200, iteration="iteration", save_every=10)
+    cli.add_shared_flags(parser, hparams_example="vae_type=RNN,imagine_steps=50", iters=200,
+                         iteration="iteration", save_every=10)
     parser.add_argument("--episodes", type=int,
                         help="real episodes to play (evaluate: 100, run: 1)")
     parser.add_argument("--sampled", action="store_true",

@@ -34,7 +34,8 @@ SEPARATOR = "=" * 80
 
 def add_flags(parser: argparse.ArgumentParser) -> None:
     """Adds the flags shared by all commands to `parser`."""
-    cli.add_shared_flags(parser)
+    cli.add_shared_flags(parser, hparams_example="vae_type=SRNN,sequence_size=40",
+                         log_dir_holds="vocabulary")
     parser.add_argument(
         "--train_corpus", help="training corpus: a path, 'tinyshakespeare' "
         "or 'pydocs'; for generate/evaluate, optional, checked against the "
