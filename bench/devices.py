@@ -7,6 +7,12 @@ default; the PyTorch baseline moves its model to CUDA when it sees one).
 """
 
 
+def of(measurement: dict) -> str:
+    """The device a measurement's result names ("cpu" in results written
+    before devices were recorded, which all ran on the CPU)."""
+    return measurement.get("device", "cpu")
+
+
 def gpu(name: str) -> str:
     """The `device` of a measurement run on the GPU called `name`."""
     return f"gpu: {name}"

@@ -10,7 +10,9 @@ def test_times_both_optimizers(capsys):
     optimizer_step.main(["--hparams", tiny, "--reps", "1", "--min_seconds", "0"])
     printed = capsys.readouterr().out
     assert "vaeseq.adam.Adam" in printed and "snt.optimizers.Adam" in printed
-    times = optimizer_step.measure(optimizer_step.model_variables(text_hparams.make_hparams(tiny)), 1, 0.0)
+    hparams = text_hparams.make_hparams(tiny)
+    times = optimizer_step.measure(optimizer_step.model_variables(hparams),
+                                   hparams.clip_gradient_norm, 1, 0.0)
     assert set(times) == {"vaeseq.adam.Adam", "snt.optimizers.Adam"}
     assert all(seconds > 0 for seconds in times.values())
 

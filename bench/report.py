@@ -5,6 +5,8 @@ for training (batch x sequence x steps / s, from the median step time),
 characters/s for generation and evaluation, FLOP/s for the matmul peak.
 """
 
+from bench import devices
+
 # (what, numerator measurement, denominator measurement, threshold on the ratio)
 TARGETS = (
     ("vaeseq RNN training >= 1.0x PyTorch nn.LSTM (default sizes)",
@@ -54,7 +56,7 @@ def derive(measurements: dict) -> float | None:
         elif section in ("train", "ablation"):
             m.update(throughput=m["observations"] / m["step_s"], unit="obs/s",
                      flops_per_s=m["flops"] / m["step_s"])
-            if peak_flops and m.get("device") == peak.get("device"):
+            if peak_flops and devices.of(m) == devices.of(peak):
                 m["fraction_of_peak"] = m["flops_per_s"] / peak_flops
         else:
             m.update(throughput=m["characters"] / m["step_s"], unit="chars/s")
@@ -68,7 +70,7 @@ def ratio(measurements: dict, numerator: str, denominator: str) -> float | None:
     PyTorch baseline on a GPU that TensorFlow does not see, say).
     """
     top, bottom = measurements.get(numerator), measurements.get(denominator)
-    if not (ran(top) and ran(bottom)) or top.get("device") != bottom.get("device"):
+    if not (ran(top) and ran(bottom)) or devices.of(top) != devices.of(bottom):
         return None
     return top["throughput"] / bottom["throughput"]
 

@@ -1,5 +1,6 @@
 """Formats a run's results (the JSON document of `bench.run`) as Markdown tables."""
 
+from bench import devices
 from bench import report
 
 
@@ -17,13 +18,8 @@ def _loads(values: list[float]) -> str:
     return ", ".join(f"{v:.2f}" for v in values)
 
 
-def _device(m: dict) -> str:
-    # Results written before devices were recorded ran on the CPU.
-    return m.get("device", "cpu")
-
-
 def _on(m: dict | None) -> str:
-    return f", on {m['device']}" if m and "device" in m else ""
+    return f", on {devices.of(m)}" if report.ran(m) else ""
 
 
 def status(m: dict) -> str | None:
@@ -58,7 +54,8 @@ def training(run: dict) -> list[str]:
             continue
         fraction = m.get("fraction_of_peak")
         rows.append([
-            what, label, _device(m), _num(m["throughput"]), _num(m["step_s"], 3), _num(m["first_s"], 1),
+            what, label, devices.of(m), _num(m["throughput"]), _num(m["step_s"], 3),
+            _num(m["first_s"], 1),
             _num(m["flops_per_s"] / 1e9, 1),
             "n/a" if fraction is None else f"{100 * fraction:.0f}%",
             _num(m["cores_busy"], 2), _num(m["peak_rss_mib"])] + [
@@ -79,8 +76,8 @@ def inference(run: dict) -> list[str]:
         if failed:
             rows.append([name, failed] + [""] * (len(header) - 2))
             continue
-        rows.append([name, _device(m), _num(m["throughput"]), _num(m["characters"]), _num(m["step_s"], 2),
-                     _num(m["first_s"], 1), _num(m["cores_busy"], 2),
+        rows.append([name, devices.of(m), _num(m["throughput"]), _num(m["characters"]),
+                     _num(m["step_s"], 2), _num(m["first_s"], 1), _num(m["cores_busy"], 2),
                      _num(m["peak_rss_mib"])])
     return _rows(header, rows)
 
