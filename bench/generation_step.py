@@ -2,7 +2,7 @@
 
 Generation advances the text model's LSTM stack one time step at a time
 for a small batch. This runs such steps in a compiled while loop three
-ways: the stack's real step (`StackedLSTM.__call__`); the same matmuls
+ways: the stack's real step (`StackedRNN.__call__`); the same matmuls
 with the cell arithmetic left out; and those matmuls all reading one
 shared weight matrix, which stays in the CPU's caches. The first two being
 alike means the matmuls bound the step; the third being faster means the
@@ -17,15 +17,16 @@ import tensorflow as tf  # pylint: disable=wrong-import-order
 from bench import flags
 from bench import timing
 from vaeseq import lstm
+from vaeseq import stacked_rnn
 
 
-def _matmuls_only(stack: lstm.StackedLSTM, shared: bool):
+def _matmuls_only(stack: stacked_rnn.StackedRNN, shared: bool):
     """A step with each layer's matmuls but none of its cell arithmetic."""
 
     def step(inputs, state):
-        first = stack._layers[0]  # pylint: disable=protected-access
+        first = stack.layers[0]
         new_state = []
-        for layer, layer_state in zip(stack._layers, state):  # pylint: disable=protected-access
+        for layer, layer_state in zip(stack.layers, state):
             w_x = first.w_h if shared and inputs.shape[-1] == layer.hidden_size else layer.w_x
             w_h = first.w_h if shared else layer.w_h
             gates = (tf.matmul(inputs, w_x, transpose_b=True)
@@ -37,7 +38,7 @@ def _matmuls_only(stack: lstm.StackedLSTM, shared: bool):
     return step
 
 
-def variants(stack: lstm.StackedLSTM) -> dict:
+def variants(stack: stacked_rnn.StackedRNN) -> dict:
     """Name -> step function `(inputs [B, D], state) -> (outputs [B, H], state)`."""
     return {
         "LSTM step": stack,
@@ -46,7 +47,7 @@ def variants(stack: lstm.StackedLSTM) -> dict:
     }
 
 
-def _loop(step, stack: lstm.StackedLSTM, inputs: tf.Tensor):
+def _loop(step, stack: stacked_rnn.StackedRNN, inputs: tf.Tensor):
     """A compiled function running `num_steps` dependent steps of `step`."""
 
     @tf.function
@@ -64,7 +65,7 @@ def _loop(step, stack: lstm.StackedLSTM, inputs: tf.Tensor):
 def measure(batch: int, input_size: int, hidden_sizes: list[int], steps: int,
             reps: int) -> dict:
     """Milliseconds per step of each variant (median of `reps` loops of `steps`)."""
-    stack = lstm.StackedLSTM(hidden_sizes)
+    stack = stacked_rnn.StackedRNN("lstm", hidden_sizes)
     inputs = tf.random.stateless_normal([batch, input_size], seed=[0, 1])
     stack(inputs, stack.initial_state(batch))  # Creates the variables.
     result = {}

@@ -4,18 +4,18 @@ import numpy as np
 import tensorflow as tf
 
 from bench import generation_step
-from vaeseq import lstm
+from vaeseq import stacked_rnn
 
 
 def test_matmuls_only_keeps_the_stack_matmuls():
-    stack = lstm.StackedLSTM([4, 4])
+    stack = stacked_rnn.StackedRNN("lstm", [4, 4])
     inputs = tf.random.stateless_normal([3, 2], seed=[0, 1])
     state = stack.initial_state(3)
     stack(inputs, state)
     outputs, new_state = generation_step.variants(stack)["matmuls only"](inputs, state)
-    layer = stack._layers[0]  # pylint: disable=protected-access
+    layer = stack.layers[0]
     expected = tf.matmul(inputs, layer.w_x, transpose_b=True)[:, :4]  # Zero initial state.
-    layer = stack._layers[1]  # pylint: disable=protected-access
+    layer = stack.layers[1]
     expected = tf.matmul(expected, layer.w_x, transpose_b=True)[:, :4]
     np.testing.assert_allclose(outputs, expected, rtol=1e-5, atol=1e-6)
     assert [s.hidden.shape for s in new_state] == [(3, 4), (3, 4)]

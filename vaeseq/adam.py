@@ -57,8 +57,15 @@ class Adam(snt.Module):
         with tf.name_scope("v"):
             self.v.extend(zeros(p, p.name.split(":")[0].replace("/", "_")) for p in parameters)
 
-    def apply(self, gradients: Sequence[tf.Tensor], parameters: Sequence[tf.Variable]) -> None:
+    def apply(self, gradients: Sequence[tf.Tensor], parameters: Sequence[tf.Variable],
+              learning_rate: tf.Tensor | None = None) -> None:
         """Applies one update; a None gradient leaves its parameter alone.
+
+        Args:
+          gradients: one per parameter (or None).
+          parameters: the variables.
+          learning_rate: this update's rate (a scalar, e.g. from a schedule);
+            `self.learning_rate` if None.
 
         Raises:
           ValueError: `gradients` and `parameters` differ in length, or the
@@ -75,12 +82,13 @@ class Adam(snt.Module):
         beta2_power = tf.pow(tf.constant(self.beta2, tf.float32), step)
         # The kernel adds epsilon to sqrt(v) before the bias correction of v.
         epsilon = self.epsilon * tf.sqrt(1.0 - beta2_power)
+        lr = tf.cast(self.learning_rate if learning_rate is None else learning_rate, tf.float32)
         for grad, param, m, v in zip(gradients, parameters, self.m, self.v):
             if grad is None:
                 continue
             tf.raw_ops.ResourceApplyAdam(
                 var=param.handle, m=m.handle, v=v.handle, beta1_power=beta1_power,
-                beta2_power=beta2_power, lr=tf.constant(self.learning_rate, tf.float32),
+                beta2_power=beta2_power, lr=lr,
                 beta1=tf.constant(self.beta1, tf.float32),
                 beta2=tf.constant(self.beta2, tf.float32), epsilon=epsilon,
                 grad=tf.convert_to_tensor(grad))

@@ -31,6 +31,16 @@ def test_matches_sonnet_adam(epsilon):
         np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-5, atol=1e-7)
 
 
+def test_learning_rate_given_to_apply_overrides_the_constant():
+    """A scheduled rate passed to `apply` steps as an optimizer built with it would."""
+    scheduled, built = _parameters(), _parameters()
+    gradients = [tf.ones([3, 4]), tf.ones([4])]
+    adam.Adam(0.5).apply(gradients, scheduled, learning_rate=tf.constant(0.01))
+    adam.Adam(0.01).apply(gradients, built)
+    for got, want in zip(scheduled, built):
+        np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-6)
+
+
 def test_none_gradient_leaves_its_parameter():
     params = _parameters()
     before = params[1].numpy()

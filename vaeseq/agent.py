@@ -11,6 +11,7 @@ import abc
 import sonnet as snt
 import tensorflow as tf
 
+from vaeseq import masks
 from vaeseq import util
 
 
@@ -54,19 +55,40 @@ class Agent(snt.Module, abc.ABC):
     def contexts_for_observations(self, agent_inputs, observations):
         """Contexts `[B, T, ...]` for known observations `[B, T, ...]`.
 
-        The generic implementation unrolls `context` and `observe` step by
-        step; agents whose contexts are a function of earlier observations
-        override it to compute all steps at once.
+        Agents whose contexts are a function of earlier observations may
+        override it (or `observe_sequence`) to compute all steps at once.
         """
-        state = self.initial_state(tf.shape(observations)[0])
+        return self.observe_sequence(agent_inputs, observations)[0]
+
+    def observe_sequence(self, agent_inputs, observations, initial_state=None,
+                         seq_lengths=None):
+        """Contexts for known observations, and the state where each sequence ends.
+
+        The generic implementation unrolls `context` and `observe` step by
+        step.
+
+        Args:
+          agent_inputs: `[B, T, ...]`.
+          observations: `[B, T, ...]`.
+          initial_state: the state before step 0; `initial_state(B)` if None.
+          seq_lengths: optional `[B]` int32 lengths of right-padded sequences.
+        Returns:
+          (contexts `[B, T, ...]`, the state after each sequence's last real
+          observation), so that the next chunk of a stream continues from it.
+        """
+        if initial_state is None:
+            initial_state = self.initial_state(tf.shape(observations)[0])
         inputs = tf.nest.map_structure(util.swap_batch_time, agent_inputs)
         steps = util.swap_batch_time(observations)
-        contexts = []
+        state, contexts, states = initial_state, [], []
         for t in range(observations.shape[1]):
             agent_input = tf.nest.map_structure(lambda x, t=t: x[t], inputs)
             contexts.append(self.context(agent_input, state))
             state = self.observe(agent_input, steps[t], state)
-        return tf.stack(contexts, axis=1)
+            states.append(state)
+        per_step = tf.nest.map_structure(lambda *s: tf.stack(s), *states)  # [T, B, ...]
+        return tf.stack(contexts, axis=1), masks.state_after(per_step, seq_lengths,
+                                                             initial_state)
 
 
 class Environment(snt.RNNCore, abc.ABC):
@@ -113,11 +135,16 @@ class EncodeObsAgent(Agent):
         del agent_input
         return state
 
-    def contexts_for_observations(self, agent_inputs, observations):
-        """Encodes every x_t at once and shifts right by one step."""
+    def observe_sequence(self, agent_inputs, observations, initial_state=None,
+                         seq_lengths=None):
+        """Encodes every x_t at once and shifts right by one step (see `Agent`)."""
         del agent_inputs
         encoded = util.apply_over_time(self._obs_encoder, observations)  # [B, T, D]
-        return tf.pad(encoded[:, :-1], [[0, 0], [1, 0], [0, 0]])
+        if initial_state is None:
+            initial_state = self.initial_state(tf.shape(observations)[0])
+        contexts = tf.concat([initial_state[:, tf.newaxis], encoded[:, :-1]], axis=1)
+        return contexts, masks.state_after(util.swap_batch_time(encoded), seq_lengths,
+                                           initial_state)
 
 
 def null_inputs(batch_size: int, sequence_size: int, dtype=tf.float32) -> tf.Tensor:

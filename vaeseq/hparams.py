@@ -33,23 +33,44 @@ _DEFAULTS: dict[str, Any] = {
     "latent_decoder_fc_layers": [256],
     # Hidden sizes of the stacked RNN cells.
     "rnn_hidden_sizes": [32],
+    # The recurrent cell of every RNN in the models: "lstm" or "gru".
+    "rnn_cell": "lstm",
     # Activation function of the hidden layers, by name.
     "activation": "relu",
     # Function mapping unconstrained outputs to positive scales, by name.
     "positive_projection": "softplus",
     # Added to positive projections to keep scales away from zero.
     "positive_eps": 1e-5,
+    # How the KL weight anneals towards 1 (see `vaeseq.schedules`):
+    # "hyperbolic" (the original: halfway after `divergence_strength_half`
+    # steps, 1 only in the limit) or "linear" (exactly 1 after
+    # `divergence_warmup_steps` steps).
+    "divergence_schedule": "hyperbolic",
     # Weight of the KL divergence term at step 0 of the annealing schedule.
     "divergence_strength_start": 1e-5,
-    # The KL weight rises from `divergence_strength_start` to 1 and is halfway
-    # there after this many training steps.
+    # Hyperbolic schedule: the KL weight rises from `divergence_strength_start`
+    # to 1 and is halfway there after this many training steps.
     "divergence_strength_half": 1e5,
+    # Linear schedule: steps from `divergence_strength_start` to exactly 1.
+    "divergence_warmup_steps": 1000,
     # Estimate the KL divergence by sampling instead of analytically.
     "use_monte_carlo_kl": False,
     # Whether the SRNN posterior predicts a residual on top of the prior.
     "srnn_use_res_q": True,
-    # Optimizer learning rate.
+    # What SRNN's backward RNN a_t reads at step t: "context" ([enc(x_t), c_t],
+    # the original VAE-Seq) or "state" ([d_t, enc(x_t)], Fraccaro et al. 2016).
+    "srnn_backward_input": "context",
+    # Optimizer learning rate (Adam), before the schedule below.
     "learning_rate": 1e-4,
+    # Adam's epsilon.
+    "adam_epsilon": 1e-8,
+    # "constant", or "step_decay": after `learning_rate_decay_start` steps the
+    # rate is multiplied by `learning_rate_decay_factor` every
+    # `learning_rate_decay_every` steps.
+    "learning_rate_schedule": "constant",
+    "learning_rate_decay_start": 0,
+    "learning_rate_decay_every": 1000,
+    "learning_rate_decay_factor": 0.5,
     # Number of sequences per training batch.
     "batch_size": 20,
     # Number of timesteps per training sequence.

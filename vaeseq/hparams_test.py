@@ -233,7 +233,7 @@ def test_make_hparams_precedence():
 
 def test_make_hparams_rejects_unknown_override():
     with pytest.raises(ValueError, match="^Unknown hyperparameter 'latent'; "
-                       "valid names: activation, batch_size, "):
+                       "valid names: activation, adam_epsilon, batch_size, "):
         hparams_mod.make_hparams(latent=3)
 
 

@@ -69,6 +69,16 @@ class LatentDecoder(dist_module.DistModule):
 
         return partial, finish
 
+    def sample(self, params, seed) -> tf.Tensor:
+        """A reparameterised draw from `dist(params)`: loc + scale * noise, `[..., Z]`.
+
+        The noise comes from `tf.random.stateless_normal` in the parameters'
+        own layout, so a prefix of the leading axis draws the same noise for
+        any length of that axis (TFP's `sample` does not promise this).
+        """
+        loc, scale = params
+        return loc + scale * tf.random.stateless_normal(tf.shape(loc), seed)
+
     def dist(self, params, name=None) -> tfd.Distribution:
         loc, scale = params
         return tfd.MultivariateNormalDiag(loc, scale, name=name or "latent")

@@ -8,12 +8,12 @@ variables, so both paths compute the same function.
 """
 
 import collections
-from typing import Sequence
 
 import sonnet as snt
 import tensorflow as tf
 
 from vaeseq import lstm_sequence
+from vaeseq import masks
 
 LSTMState = collections.namedtuple("LSTMState", ["hidden", "cell"])
 
@@ -78,71 +78,22 @@ class LSTM(snt.RNNCore):
         """`[B, D]`, state -> (`[B, H]`, state)."""
         return self.step(self.input_projection(inputs), prev_state)
 
-    def unroll(self, inputs: tf.Tensor, initial_state: LSTMState):
-        """Runs over a whole sequence `[B, T, D]` -> (`[B, T, H]`, final state)."""
+    def unroll(self, inputs: tf.Tensor, initial_state: LSTMState, seq_lengths=None):
+        """Runs over a whole sequence `[B, T, D]` -> (`[B, T, H]`, final state).
+
+        With `seq_lengths` `[B]`, the final state is each sequence's state
+        after its own last step (see `vaeseq.masks`).
+        """
         projected = tf.transpose(self.input_projection(inputs), [1, 0, 2])  # [T, B, 4H]
         num_steps = projected.shape[0]
         if num_steps is not None and num_steps <= MAX_STATIC_STEPS:
             # The fused static unroll takes about 20% less CPU per training
             # step than tf.scan with TensorFlow's gradient (docs/performance.md).
-            hidden, final_hidden, final_cell = lstm_sequence.run(
+            states = LSTMState(*lstm_sequence.run(
                 projected, initial_state.hidden, initial_state.cell, self.w_h,
-                self._forget_bias)
-            return tf.transpose(hidden, [1, 0, 2]), LSTMState(final_hidden, final_cell)
-
-        def body(carry, proj_t):
-            _, state = carry
-            return self.step(proj_t, state)
-
-        init = (tf.zeros_like(initial_state.hidden), initial_state)
-        hidden, states = tf.scan(body, projected, initializer=init)
-        final = tf.nest.map_structure(lambda s: s[-1], states)
-        return tf.transpose(hidden, [1, 0, 2]), final
-
-
-class StackedLSTM(snt.RNNCore):
-    """LSTM layers applied in sequence; the output is the top layer's hidden state."""
-
-    def __init__(self, hidden_sizes: Sequence[int], name: str | None = None):
-        super().__init__(name=name)
-        if not hidden_sizes:
-            raise ValueError("rnn_hidden_sizes must name at least one layer")
-        self._layers = [LSTM(size, name=f"lstm_{i}") for i, size in enumerate(hidden_sizes)]
-
-    @property
-    def output_size(self) -> int:
-        return self._layers[-1].hidden_size
-
-    @property
-    def state_size(self):
-        return tuple(layer.state_size for layer in self._layers)
-
-    def initial_state(self, batch_size):
-        return tuple(layer.initial_state(batch_size) for layer in self._layers)
-
-    def __call__(self, inputs: tf.Tensor, prev_state):
-        """`[B, D]`, state -> (`[B, H_top]`, state)."""
-        states = []
-        for layer, state in zip(self._layers, prev_state):
-            inputs, state = layer(inputs, state)
-            states.append(state)
-        return inputs, tuple(states)
-
-    def unroll(self, inputs: tf.Tensor, initial_state=None, reverse: bool = False):
-        """Runs over `[B, T, D]` -> (`[B, T, H_top]`, final state).
-
-        Layer by layer, so each layer's input projection is one matmul over
-        all steps. With `reverse`, time runs from the last step to the first
-        (outputs stay aligned with the inputs' steps).
-        """
-        if initial_state is None:
-            initial_state = self.initial_state(tf.shape(inputs)[0])
-        if reverse:
-            inputs = tf.reverse(inputs, axis=[1])
-        states = []
-        for layer, state in zip(self._layers, initial_state):
-            inputs, state = layer.unroll(inputs, state)
-            states.append(state)
-        if reverse:
-            inputs = tf.reverse(inputs, axis=[1])
-        return inputs, tuple(states)
+                self._forget_bias))  # Each [T, B, H].
+        else:
+            states = tf.scan(lambda state, proj_t: self.step(proj_t, state)[1], projected,
+                             initializer=initial_state)
+        final = masks.state_after(states, seq_lengths, initial_state)
+        return tf.transpose(states.hidden, [1, 0, 2]), final

@@ -92,7 +92,9 @@ def run(projected: tf.Tensor, hidden: tf.Tensor, cell: tf.Tensor, w_h: tf.Tensor
       w_h: `[4H, H]`, the recurrent weights.
       forget_bias: added to the forget gate's pre-activation.
     Returns:
-      (hidden states `[T, B, H]`, final hidden `[B, H]`, final cell `[B, H]`).
+      (hidden states `[T, B, H]`, cell states `[T, B, H]`): the state after
+      every step, so that a caller can read the state after any step (the
+      end of a shorter sequence in a padded batch).
     """
     num_steps = projected.shape[0]
     if num_steps is None:
@@ -113,14 +115,17 @@ def run(projected: tf.Tensor, hidden: tf.Tensor, cell: tf.Tensor, w_h: tf.Tensor
             cells.append(cell)
             hiddens.append(hidden)
         previous_hiddens += hiddens[:-1]
-        outputs = tf.stack(hiddens)  # [T, B, H]
 
-        def backward(d_outputs, d_hidden, d_cell):
+        def backward(d_outputs, d_cells):
             d_outputs = tf.unstack(d_outputs, num=num_steps)
+            d_cells = tf.unstack(d_cells, num=num_steps)
+            d_hidden = tf.zeros_like(previous_hiddens[0])
+            d_cell = tf.zeros_like(cells[0])
             d_gates = [None] * num_steps
             for t in reversed(range(num_steps)):
                 d_cell, d_gates[t] = _gates_gradient(
-                    saved[t], cells[t], cells[t + 1], d_cell, d_hidden + d_outputs[t])
+                    saved[t], cells[t], cells[t + 1], d_cell + d_cells[t],
+                    d_hidden + d_outputs[t])
                 d_hidden = tf.matmul(d_gates[t], w_h)
             d_projected = tf.stack(d_gates)  # [T, B, 4H]
             d_w_h = tf.matmul(tf.reshape(d_projected, [-1, d_projected.shape[-1]]),
@@ -128,6 +133,6 @@ def run(projected: tf.Tensor, hidden: tf.Tensor, cell: tf.Tensor, w_h: tf.Tensor
                               transpose_a=True)  # [T * B, 4H]^T [T * B, H] -> [4H, H]
             return d_projected, d_hidden, d_cell, d_w_h
 
-        return (outputs, hidden, cell), backward
+        return (tf.stack(hiddens), tf.stack(cells[1:])), backward
 
     return forward(projected, hidden, cell, w_h)

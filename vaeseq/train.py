@@ -2,10 +2,12 @@
 
     loss = -(sum_t log p(x_t | ...) - strength(step) * sum_t KL_t) / B + L2
 
-The divergence strength anneals from `divergence_strength_start` towards 1,
-reaching halfway after `divergence_strength_half` steps. The caller runs the
-step repeatedly; `TrainOps` owns the optimizer and the `global_step`, and is
-checkpointable with `tf.train.Checkpoint`.
+The divergence strength and Adam's learning rate follow the schedules of
+`vaeseq.schedules`. Padded steps (an optional prefix `mask`) add nothing, and
+a batch may continue the streams of the previous one (`initial_state`, for
+truncated backpropagation through time; the step then returns where they
+end). The caller runs the step repeatedly; `TrainOps` owns the optimizer and
+the `global_step`, and is checkpointable with `tf.train.Checkpoint`.
 
 Under a `tf.distribute` strategy (see `vaeseq.distribute`), B is the global
 batch: each replica sums its shard's terms divided by the global B, and the
@@ -20,19 +22,13 @@ import tensorflow_probability as tfp
 
 from vaeseq import adam
 from vaeseq import agent as agent_mod
+from vaeseq import masks
+from vaeseq import schedules
 from vaeseq.vae import base
 
 
 class NonFiniteError(FloatingPointError):
     """A training step met a non-finite loss or gradient; nothing was updated."""
-
-
-def divergence_strength(hparams, step: tf.Tensor) -> tf.Tensor:
-    """Weight of the KL term at `step`: start at step 0, 1/2 way at `half`, -> 1."""
-    start = hparams.divergence_strength_start
-    half = hparams.divergence_strength_half
-    step = tf.cast(step, tf.float32)
-    return 1.0 - (1.0 - start) * half / (half + step)
 
 
 class TrainOps(snt.Module):
@@ -44,8 +40,9 @@ class TrainOps(snt.Module):
     in the same scope before the first step.
 
     Args:
-      hparams: supplies learning_rate, clip_gradient_norm, l2_regularization,
-        check_numerics and the divergence-strength schedule.
+      hparams: supplies the learning rate and its schedule, adam_epsilon,
+        clip_gradient_norm, l2_regularization, check_numerics and the
+        divergence-strength schedule.
       vae: the model (a `VAEBase`); its agent is trained too when contexts
         are computed inside the step (pass `contexts=None`).
       name: the module name.
@@ -62,13 +59,17 @@ class TrainOps(snt.Module):
         self._distributed = tf.distribute.has_strategy()
         self._seed = tfp.random.sanitize_seed(seed)
         self.global_step = tf.Variable(0, dtype=tf.int64, trainable=False, name="global_step")
-        self.optimizer = adam.Adam(hparams.learning_rate)
+        # Checks the schedules' names now rather than at the first step.
+        schedules.divergence_strength(hparams, 0)
+        schedules.learning_rate(hparams, 0)
+        self.optimizer = adam.Adam(hparams.learning_rate, epsilon=hparams.adam_epsilon)
         # The step has no data-dependent Python control flow (it uses tf.cond),
         # so skip AutoGraph: converting Sonnet and TFP code costs seconds.
         self._step = tf.function(self._distributed_step, autograph=False,
                                  jit_compile=hparams.jit_compile)
 
-    def __call__(self, contexts, observed, agent_inputs=None) -> dict:
+    def __call__(self, contexts, observed, agent_inputs=None, mask=None,
+                 initial_state: base.CarriedState | None = None) -> dict:
         """Runs one step.
 
         Args:
@@ -80,27 +81,40 @@ class TrainOps(snt.Module):
             the global batch).
           agent_inputs: the agent's inputs when `contexts` is None; `[B, T, 0]`
             null inputs by default.
+          mask: optional prefix mask `[B, T]` (1 on real steps, 0 on the
+            padding at the end); padded steps add nothing to the loss.
+          initial_state: optional `base.CarriedState` where the previous
+            batch of the same streams ended (`vae.initial_state(B)` for their
+            start). Not supported under a multi-replica strategy.
         Returns:
           A dict of scalar tensors: log_prob, divergence and elbo (per
           sequence, averaged over the global batch), elbo_opt (the annealed
-          objective), divergence_strength, grad_norm (before clipping), loss.
+          objective), divergence_strength, learning_rate, grad_norm (before
+          clipping), loss; with `initial_state`, also final_state, the
+          `CarriedState` to pass with the next batch of the same streams.
         Raises:
           NonFiniteError: with check_numerics, when the loss or a gradient is
             not finite; no variable is updated by that step.
+          ValueError: `initial_state` under a multi-replica strategy.
         """
         if not isinstance(observed, tf.distribute.DistributedValues):
             observed = tf.convert_to_tensor(observed)
+        if initial_state is not None and self._strategy.num_replicas_in_sync > 1:
+            raise ValueError("initial_state (carried state) is not supported under a "
+                             "multi-replica strategy")
         for shard in self._strategy.experimental_local_results(observed):
             self._vae.obs_decoder.check_events(shard)
         if not self.optimizer.m:  # Adam's first moments: created with everything else.
             self._create_variables(contexts, observed, agent_inputs)
-        result = self._step(contexts, observed, agent_inputs)
+        result = self._step(contexts, observed, agent_inputs, mask, initial_state)
         finite = result.pop("finite")
         if not bool(finite):
             raise NonFiniteError(
                 f"non-finite loss or gradient at step {int(self.global_step.numpy())} "
                 f"(loss={float(result['loss'])}, grad_norm={float(result['grad_norm'])}); "
                 "no variable was updated")
+        if initial_state is None:
+            del result["final_state"]
         return result
 
     def _create_variables(self, contexts, observed, agent_inputs) -> None:
@@ -131,8 +145,9 @@ class TrainOps(snt.Module):
         with self._strategy.scope():
             self.optimizer.create_slots(variables)
 
-    def _distributed_step(self, contexts, observed, agent_inputs):
-        results = self._strategy.run(self._train_step, args=(contexts, observed, agent_inputs))
+    def _distributed_step(self, contexts, observed, agent_inputs, mask, initial_state):
+        results = self._strategy.run(
+            self._train_step, args=(contexts, observed, agent_inputs, mask, initial_state))
         # Every replica returns the same all-reduced values: keep the first.
         return tf.nest.map_structure(
             lambda value: self._strategy.experimental_local_results(value)[0], results)
@@ -144,9 +159,10 @@ class TrainOps(snt.Module):
         return tf.distribute.get_replica_context().all_reduce(
             tf.distribute.ReduceOp.SUM, values)
 
-    def _train_step(self, contexts, observed, agent_inputs):
+    def _train_step(self, contexts, observed, agent_inputs, mask, initial_state):
         hparams = self._hparams
-        strength = divergence_strength(hparams, self.global_step)
+        strength = schedules.divergence_strength(hparams, self.global_step)
+        learning_rate = schedules.learning_rate(hparams, self.global_step)
         replica = tf.distribute.get_replica_context().replica_id_in_sync_group
         # Stateless and per replica: replicas draw different latents, and a
         # resumed run draws what an uninterrupted one would have (given seed).
@@ -156,15 +172,21 @@ class TrainOps(snt.Module):
         global_batch = self._sum_over_replicas(tf.cast(local_batch, tf.float32))
         if contexts is None and agent_inputs is None:
             agent_inputs = agent_mod.null_inputs(local_batch, steps or tf.shape(observed)[1])
+        if initial_state is None:
+            initial_state = self._vae.initial_state(local_batch)
+        # The previous batch's end is an input: no gradient flows back into it.
+        initial_state = tf.nest.map_structure(tf.stop_gradient, initial_state)
+        seq_lengths = None if mask is None else masks.lengths(mask, observed.shape[1])
         with tf.GradientTape() as tape:
+            agent_state = initial_state.agent
             if contexts is None:
-                contexts = agent_mod.contexts_for_static_observations(
-                    observed, self._vae.agent, agent_inputs)
-            latents, divergences = self._vae.infer_latents(contexts, observed, seed=seed)
-            log_probs = self._vae.log_prob_observed(contexts, latents, observed)
+                contexts, agent_state = self._vae.agent.observe_sequence(
+                    agent_inputs, observed, initial_state.agent, seq_lengths)
+            terms = self._vae.elbo_terms(contexts, observed, seed=seed, mask=mask,
+                                         initial_state=initial_state)
             # This replica's share of the means over the global batch.
-            log_prob = tf.reduce_sum(log_probs) / global_batch
-            divergence = tf.reduce_sum(divergences) / global_batch
+            log_prob = tf.reduce_sum(terms.log_probs) / global_batch
+            divergence = tf.reduce_sum(terms.divergences) / global_batch
             loss = strength * divergence - log_prob
             variables = self._vae.trainable_variables
             if hparams.l2_regularization > 0:
@@ -189,12 +211,13 @@ class TrainOps(snt.Module):
             finite = tf.logical_and(tf.math.is_finite(loss), tf.math.is_finite(grad_norm))
 
         def apply():
-            self.optimizer.apply(grads, variables)
+            self.optimizer.apply(grads, variables, learning_rate=learning_rate)
             self.global_step.assign_add(1)
             return tf.constant(True)
 
         tf.cond(finite, apply, lambda: tf.constant(False))
         elbo_opt = log_prob - strength * divergence
         return dict(log_prob=log_prob, divergence=divergence, elbo=log_prob - divergence,
-                    elbo_opt=elbo_opt, divergence_strength=strength, grad_norm=grad_norm,
-                    loss=loss, finite=finite)
+                    elbo_opt=elbo_opt, divergence_strength=strength,
+                    learning_rate=learning_rate, grad_norm=grad_norm, loss=loss, finite=finite,
+                    final_state=terms.final_state._replace(agent=agent_state))

@@ -11,10 +11,13 @@ import sonnet as snt
 import tensorflow as tf
 
 from vaeseq import lstm
+from vaeseq import stacked_rnn
 
 ACTIVATIONS = {
     "relu": tf.nn.relu,
     "elu": tf.nn.elu,
+    # A slope of 0.01 below zero.
+    "leaky_relu": lambda x: tf.nn.leaky_relu(x, alpha=0.01),
     "tanh": tf.tanh,
     "sigmoid": tf.sigmoid,
     "softplus": tf.nn.softplus,
@@ -67,9 +70,9 @@ def make_mlp(hparams, layers: Sequence[int], activate_final: bool = True,
     return snt.Sequential(mlp_modules(hparams, layers, activate_final), name=name)
 
 
-def make_rnn(hparams, name: str | None = None) -> lstm.StackedLSTM:
-    """The deterministic recurrent core: LSTM layers of `rnn_hidden_sizes`."""
-    return lstm.StackedLSTM(hparams.rnn_hidden_sizes, name=name)
+def make_rnn(hparams, name: str | None = None) -> stacked_rnn.StackedRNN:
+    """A recurrent core: `rnn_cell` layers ("lstm" or "gru") of `rnn_hidden_sizes`."""
+    return stacked_rnn.StackedRNN(hparams.rnn_cell, hparams.rnn_hidden_sizes, name=name)
 
 
 def concat_features(inputs: Sequence[tf.Tensor], batch_dims: int = 1) -> tf.Tensor:

@@ -1,6 +1,7 @@
 """The sequence models and a registry to pick one by `hparams.vae_type`."""
 
-from vaeseq.vae.base import EvalCore, GenCore, PosteriorSample, VAEBase
+from vaeseq.vae.base import (CarriedState, ElboTerms, EvalCore, GenCore, ModelState,
+                             PosteriorSample, VAEBase)
 from vaeseq.vae.independent_sequence import IndependentSequence, IndependentVAE
 from vaeseq.vae.rnn import RNN
 from vaeseq.vae.srnn import SRNN
@@ -21,4 +22,5 @@ def make(hparams, agent, obs_encoder, obs_decoder, name: str | None = None) -> V
 
 
 __all__ = ["VAE_TYPES", "make", "VAEBase", "GenCore", "EvalCore", "PosteriorSample",
+           "CarriedState", "ElboTerms", "ModelState",
            "RNN", "IndependentSequence", "IndependentVAE", "SRNN"]

@@ -9,6 +9,19 @@ q(z_{1:T} | x_{1:T}, c_{1:T}) that each model defines in `_sample_posterior`.
 Randomness: every sampling method takes an optional stateless `seed`
 (`[2]` int32, as in `tf.random.stateless_*`); `None` draws a fresh one from
 the global generator, so `tf.random.set_seed` still gives repeatable runs.
+
+Variable lengths: the scoring methods take an optional prefix `mask` `[B, T]`
+(1 on real steps, 0 on the padding at the end, see `vaeseq.masks`); padded
+steps contribute exactly 0 and every real step scores exactly as it would in
+the unpadded sequence (backward RNNs start at each sequence's own end).
+
+Carried state (truncated backpropagation through time): the scoring methods
+take an optional `initial_state`, a `CarriedState` from `initial_state(B)` or
+from the `final_state` of `elbo_terms` on the previous chunk of the same
+streams, so that a long stream is trained chunk by chunk: the forward chains
+(the agent, the deterministic RNN states and SRNN's z_{t-1}) continue where
+the previous chunk ended, while posteriors over z read the current chunk
+only. Gradients do not cross the chunk boundary (the state is an input).
 """
 
 import abc
@@ -22,6 +35,7 @@ import tensorflow_probability as tfp
 
 from vaeseq import agent as agent_mod
 from vaeseq import dist_module
+from vaeseq import masks
 from vaeseq import util
 
 tfd = tfp.distributions
@@ -35,11 +49,54 @@ class PosteriorSample(NamedTuple):
       log_q: `[B, T]`, log q(z_t | z_{<t}, x, c) at the draw.
       log_prior: `[B, T]`, log p(z_t | z_{<t}, c) at the draw.
       kl: `[B, T]`, analytic KL(q(z_t | ...) || p(z_t | ...)) given z_{<t}.
+      final_state: the latent prior's state (`latent_prior_distcore`'s) after
+        each sequence's last step, from which the next chunk continues.
+      posterior_means: `[B, T, S]`, the mean of q over the stochastic part of
+        the latent (S = `latent_size`; SRNN's given the drawn z_{t-1}; S = 0
+        for RNN), to measure which units the model uses.
     """
     latents: tf.Tensor
     log_q: tf.Tensor
     log_prior: tf.Tensor
     kl: tf.Tensor
+    final_state: object = ()
+    posterior_means: tf.Tensor | None = None
+
+
+class CarriedState(NamedTuple):
+    """Where a chunk of a stream ends and the next chunk of it starts.
+
+    Attributes:
+      agent: the agent's state (a nest of `[B, ...]`).
+      latent: the latent prior `DistCore`'s state (e.g. SRNN's d-chain RNN
+        state and z_{t-1}).
+      observed: the emission `DistCore`'s state (e.g. ISEQ's d-chain).
+    The same three parts, with a seed, make the sampling cores' `ModelState`,
+    so generation can continue a scored chunk:
+    `gen_core.generate(inputs, ModelState(*state, seed=seed))`.
+    """
+    agent: object
+    latent: object
+    observed: object
+
+
+class ElboTerms(NamedTuple):
+    """One posterior draw's terms of the ELBO, per step.
+
+    Attributes:
+      latents: `[B, T, Z]`, the draw z ~ q.
+      divergences: `[B, T]`, KL(q || p) per step (or log q - log p with
+        `use_monte_carlo_kl`), 0 on padded steps.
+      log_probs: `[B, T]`, log p(x_t | z, c), 0 on padded steps.
+      final_state: the `CarriedState` after each sequence's last real step
+        (its agent part is the given one: the caller supplied the contexts).
+      posterior_means: `[B, T, S]`, see `PosteriorSample`.
+    """
+    latents: tf.Tensor
+    divergences: tf.Tensor
+    log_probs: tf.Tensor
+    final_state: CarriedState
+    posterior_means: tf.Tensor
 
 
 class VAEBase(snt.Module, abc.ABC):
@@ -99,64 +156,146 @@ class VAEBase(snt.Module, abc.ABC):
     def eval_core(self) -> "EvalCore":
         return EvalCore(self)
 
-    @abc.abstractmethod
-    def _sample_posterior(self, contexts: tf.Tensor, observed: tf.Tensor,
-                          seed: tf.Tensor) -> PosteriorSample:
-        """Draws latents from q(z_{1:T} | x_{1:T}, c_{1:T}) with a stateless seed."""
+    def initial_state(self, batch_size) -> CarriedState:
+        """The state before the first step of a stream: zeros, `[B, ...]` each."""
+        return CarriedState(
+            agent=self._agent.initial_state(batch_size),
+            latent=self.latent_prior_distcore.initial_state(batch_size),
+            observed=self.observed_distcore.initial_state(batch_size))
 
     @abc.abstractmethod
-    def _emission_features(self, contexts: tf.Tensor, latents: tf.Tensor) -> tf.Tensor:
-        """The decoder's input for every step, `[B, T, F]`."""
+    def _sample_posterior(self, contexts: tf.Tensor, observed: tf.Tensor, seed: tf.Tensor,
+                          seq_lengths=None, initial_state=None) -> PosteriorSample:
+        """Draws latents from q(z_{1:T} | x_{1:T}, c_{1:T}) with a stateless seed.
 
-    def infer_latents(self, contexts: tf.Tensor, observed: tf.Tensor, seed=None):
+        Args:
+          contexts: `[B, T, C]`.
+          observed: `[B, T, *event]`.
+          seed: a stateless seed `[2]`.
+          seq_lengths: optional `[B]` int32 lengths of right-padded sequences.
+          initial_state: the latent prior's state to start from; its initial
+            state if None.
+        """
+
+    @abc.abstractmethod
+    def _emission_features(self, contexts: tf.Tensor, latents: tf.Tensor, seq_lengths=None,
+                           initial_state=None):
+        """The decoder's input for every step, `[B, T, F]`, and the emission's final state.
+
+        Args:
+          contexts: `[B, T, C]`.
+          latents: `[B, T, Z]`.
+          seq_lengths: optional `[B]` int32 lengths of right-padded sequences.
+          initial_state: the emission's state to start from; its initial
+            state if None.
+        """
+
+    def _prepare(self, contexts, observed, mask, initial_state):
+        """Checks the inputs; returns (seq_lengths or None, CarriedState)."""
+        self._obs_decoder.check_events(observed)
+        observed = tf.convert_to_tensor(observed)
+        seq_lengths = None if mask is None else masks.lengths(mask, observed.shape[1])
+        if initial_state is None:
+            initial_state = self.initial_state(tf.shape(observed)[0])
+        elif not isinstance(initial_state, CarriedState):
+            raise ValueError("initial_state must be a CarriedState (see VAEBase.initial_state), "
+                             f"got {type(initial_state).__name__}")
+        return seq_lengths, initial_state
+
+    def elbo_terms(self, contexts: tf.Tensor, observed: tf.Tensor, seed=None, mask=None,
+                   initial_state: CarriedState | None = None) -> ElboTerms:
+        """One posterior draw and the per-step terms of the ELBO, with the final state.
+
+        Args:
+          contexts: `[B, T, C]`.
+          observed: `[B, T, *event]`.
+          seed: optional stateless seed `[2]`.
+          mask: optional prefix mask `[B, T]` of the real steps.
+          initial_state: optional `CarriedState` to continue from.
+        Returns:
+          An `ElboTerms`; the ELBO of each sequence is
+          `sum_t log_probs - divergences`.
+        """
+        seq_lengths, state = self._prepare(contexts, observed, mask, initial_state)
+        post = self._sample_posterior(contexts, observed, tfp.random.sanitize_seed(seed),
+                                      seq_lengths, state.latent)
+        features, observed_state = self._emission_features(
+            contexts, post.latents, seq_lengths, state.observed)
+        divergences = post.log_q - post.log_prior if self._hparams.use_monte_carlo_kl else post.kl
+        return ElboTerms(
+            latents=post.latents,
+            divergences=masks.apply(divergences, seq_lengths),
+            log_probs=masks.apply(self._decode_log_probs(features, observed), seq_lengths),
+            final_state=CarriedState(state.agent, post.final_state, observed_state),
+            posterior_means=post.posterior_means)
+
+    def infer_latents(self, contexts: tf.Tensor, observed: tf.Tensor, seed=None, mask=None,
+                      initial_state: CarriedState | None = None):
         """Samples the posterior over latents.
 
         Args:
           contexts: `[B, T, C]`.
           observed: `[B, T, *event]`.
           seed: optional stateless seed `[2]`.
+          mask: optional prefix mask `[B, T]` of the real steps.
+          initial_state: optional `CarriedState` to continue from.
         Returns:
           (latents `[B, T, Z]`, divergences `[B, T]`): the per-step KL from
           the prior, analytic or (with `use_monte_carlo_kl`) log q - log p at
-          the sample.
+          the sample; 0 on padded steps. Z is the model's `latent_size`
+          (SRNN: `[d_t, z_t]`, H + latent_size).
         """
-        self._obs_decoder.check_events(observed)
-        post = self._sample_posterior(contexts, observed, tfp.random.sanitize_seed(seed))
-        if self._hparams.use_monte_carlo_kl:
-            return post.latents, post.log_q - post.log_prior
-        return post.latents, post.kl
+        seq_lengths, state = self._prepare(contexts, observed, mask, initial_state)
+        post = self._sample_posterior(contexts, observed, tfp.random.sanitize_seed(seed),
+                                      seq_lengths, state.latent)
+        divergences = post.log_q - post.log_prior if self._hparams.use_monte_carlo_kl else post.kl
+        return post.latents, masks.apply(divergences, seq_lengths)
 
     def log_prob_observed(self, contexts: tf.Tensor, latents: tf.Tensor,
-                          observed: tf.Tensor) -> tf.Tensor:
-        """log p(x_t | latents, contexts) for every step: `[B, T]`."""
-        self._obs_decoder.check_events(observed)
-        features = self._emission_features(contexts, latents)
+                          observed: tf.Tensor, mask=None,
+                          initial_state: CarriedState | None = None) -> tf.Tensor:
+        """log p(x_t | latents, contexts) for every step: `[B, T]`, 0 on padded steps."""
+        seq_lengths, state = self._prepare(contexts, observed, mask, initial_state)
+        features, _ = self._emission_features(contexts, latents, seq_lengths, state.observed)
+        return masks.apply(self._decode_log_probs(features, observed), seq_lengths)
+
+    def _decode_log_probs(self, features, observed) -> tf.Tensor:
+        """Decoder features `[B, T, F]`, observed `[B, T, *event]` -> log p `[B, T]`."""
         params = self._obs_decoder(util.merge_batch_time(features))
         log_probs = self._obs_decoder.dist(params).log_prob(util.merge_batch_time(observed))
         return tf.reshape(log_probs, tf.shape(features)[:2])
 
     def iw_log_prob(self, contexts: tf.Tensor, observed: tf.Tensor,
-                    num_samples: int | None = None, seed=None) -> tf.Tensor:
+                    num_samples: int | None = None, seed=None, mask=None,
+                    initial_state: CarriedState | None = None) -> tf.Tensor:
         """Importance-weighted lower bound on log p(x_{1:T} | c_{1:T}), `[B]`.
 
         log (1/K) sum_k p(x, z^k) / q(z^k | x) with K posterior draws; K = 1
-        is a one-sample ELBO and the bound tightens as K grows.
+        is a one-sample ELBO and the bound tightens as K grows. Padded steps
+        (`mask`) contribute nothing.
 
         Args:
           contexts: `[B, T, C]`.
           observed: `[B, T, *event]`.
           num_samples: K; `hparams.log_prob_samples` by default.
           seed: optional stateless seed `[2]`.
+          mask: optional prefix mask `[B, T]` of the real steps.
+          initial_state: optional `CarriedState` to continue from.
         """
         k = num_samples or self._hparams.log_prob_samples
         if k < 1:
             raise ValueError(f"num_samples must be >= 1, got {k}")
-        self._obs_decoder.check_events(observed)
+        seq_lengths, state = self._prepare(contexts, observed, mask, initial_state)
         batch_size = tf.shape(observed)[0]
-        contexts_k, observed_k = util.tile_batch((contexts, observed), k)
-        post = self._sample_posterior(contexts_k, observed_k, tfp.random.sanitize_seed(seed))
-        log_p = self.log_prob_observed(contexts_k, post.latents, observed_k)
-        log_weights = tf.reduce_sum(log_p + post.log_prior - post.log_q, axis=1)  # [K * B]
+        contexts_k, observed_k, state_k = util.tile_batch((contexts, observed, state), k)
+        lengths_k = None if seq_lengths is None else util.tile_batch(seq_lengths, k)
+        post = self._sample_posterior(contexts_k, observed_k, tfp.random.sanitize_seed(seed),
+                                      lengths_k, state_k.latent)
+        features, _ = self._emission_features(contexts_k, post.latents, lengths_k,
+                                              state_k.observed)
+        log_p = self._decode_log_probs(features, observed_k)
+        log_weights = tf.reduce_sum(
+            masks.apply(log_p + post.log_prior - post.log_q, lengths_k), axis=1)  # [K * B]
         log_weights = tf.reshape(log_weights, [k, batch_size])
         return tf.reduce_logsumexp(log_weights, axis=0) - math.log(k)
 
@@ -206,11 +345,8 @@ class _ModelCore(snt.RNNCore):
 
     def initial_state(self, batch_size, seed=None) -> ModelState:
         """The state before step 1; `seed` is an optional stateless seed `[2]`."""
-        return ModelState(
-            agent=self._vae.agent.initial_state(batch_size),
-            latent=self._vae.latent_prior_distcore.initial_state(batch_size),
-            observed=self._vae.observed_distcore.initial_state(batch_size),
-            seed=tfp.random.sanitize_seed(seed))
+        return ModelState(*self._vae.initial_state(batch_size),
+                          seed=tfp.random.sanitize_seed(seed))
 
     def _unroll(self, inputs, initial_state):
         """Runs the core over batch-major `inputs`; returns batch-major outputs.
@@ -296,10 +432,16 @@ class EvalCore(_ModelCore):
         return log_prob, ModelState(agent_state, latent_state, obs_state, next_seed)
 
     def log_probs(self, agent_inputs, observed, initial_state: ModelState | None = None,
-                  seed=None) -> tf.Tensor:
-        """log p(x_t | x_{<t}) for every step of `observed` `[B, T, ...]`: `[B, T]`."""
+                  seed=None, mask=None) -> tf.Tensor:
+        """log p(x_t | x_{<t}) for every step of `observed` `[B, T, ...]`: `[B, T]`.
+
+        With a prefix `mask` `[B, T]`, padded steps give 0 (the real steps
+        come first, so they are scored as without padding).
+        """
         self._vae.obs_decoder.check_events(observed)
+        observed = tf.convert_to_tensor(observed)
+        seq_lengths = None if mask is None else masks.lengths(mask, observed.shape[1])
         if initial_state is None:
             initial_state = self.initial_state(tf.shape(observed)[0], seed)
         log_probs, _ = self._unroll((agent_inputs, observed), initial_state)
-        return log_probs
+        return masks.apply(log_probs, seq_lengths)

@@ -10,6 +10,11 @@ from vaeseq import vae
 from vaeseq.testing import BATCH, LATENT, OBS, STEPS
 
 VAE_TYPES = sorted(vae.VAE_TYPES)
+# Every model with the default cell, with a GRU, and SRNN with the paper's
+# backward-RNN input.
+CASES = ([(vae_type, {}) for vae_type in VAE_TYPES]
+         + [(vae_type, {"rnn_cell": "gru"}) for vae_type in VAE_TYPES]
+         + [("SRNN", {"srnn_backward_input": "state"})])
 # Per-step latent sizes: RNN exposes d_t (top RNN layer, 7), SRNN [d_t, z_t].
 LATENT_SIZES = {"RNN": 7, "ISEQ": LATENT, "SRNN": 7 + LATENT}
 
@@ -36,9 +41,9 @@ def _outputs(model, seed=(3, 4)):
         eval=model.eval_core.log_probs(inputs, observed, seed=seed))
 
 
-@pytest.mark.parametrize("vae_type", VAE_TYPES)
-def test_shapes(vae_type):
-    _, model = testing.tiny_model(vae_type)
+@pytest.mark.parametrize("vae_type, options", CASES)
+def test_shapes(vae_type, options):
+    _, model = testing.tiny_model(vae_type, **options)
     out = _outputs(model)
     assert model.latent_size == LATENT_SIZES[vae_type]
     assert out["latents"].shape == (BATCH, STEPS, LATENT_SIZES[vae_type])
@@ -72,9 +77,9 @@ def test_monte_carlo_kl_is_log_ratio(vae_type):
     np.testing.assert_allclose(divergences, post.log_q - post.log_prior, rtol=1e-5, atol=1e-5)
 
 
-@pytest.mark.parametrize("vae_type", VAE_TYPES)
-def test_every_variable_gets_a_finite_gradient(vae_type):
-    _, model = testing.tiny_model(vae_type)
+@pytest.mark.parametrize("vae_type, options", CASES)
+def test_every_variable_gets_a_finite_gradient(vae_type, options):
+    _, model = testing.tiny_model(vae_type, **options)
     observed, inputs = _data()
     with tf.GradientTape() as tape:
         contexts = _contexts(model, observed, inputs)
@@ -87,12 +92,12 @@ def test_every_variable_gets_a_finite_gradient(vae_type):
         assert np.all(np.isfinite(grad)), var.name
 
 
-@pytest.mark.parametrize("vae_type", VAE_TYPES)
-def test_checkpoint_restores_into_fresh_instance(vae_type, tmp_path):
-    _, model = testing.tiny_model(vae_type)
+@pytest.mark.parametrize("vae_type, options", CASES)
+def test_checkpoint_restores_into_fresh_instance(vae_type, options, tmp_path):
+    _, model = testing.tiny_model(vae_type, **options)
     before = _outputs(model)
     path = tf.train.Checkpoint(model=model).save(str(tmp_path / "ckpt"))
-    _, fresh = testing.tiny_model(vae_type)
+    _, fresh = testing.tiny_model(vae_type, **options)
     _outputs(fresh, seed=(9, 9))  # Builds the variables with different values.
     tf.train.Checkpoint(model=fresh).restore(path).assert_existing_objects_matched()
     after = _outputs(fresh)
@@ -100,9 +105,9 @@ def test_checkpoint_restores_into_fresh_instance(vae_type, tmp_path):
         np.testing.assert_allclose(after[name], before[name], rtol=1e-5, atol=1e-6, err_msg=name)
 
 
-@pytest.mark.parametrize("vae_type", VAE_TYPES)
-def test_eager_and_tf_function_agree(vae_type):
-    _, model = testing.tiny_model(vae_type)
+@pytest.mark.parametrize("vae_type, options", CASES)
+def test_eager_and_tf_function_agree(vae_type, options):
+    _, model = testing.tiny_model(vae_type, **options)
     eager = _outputs(model)
     compiled = tf.function(_outputs)(model)
     for name in eager:
@@ -129,10 +134,10 @@ def test_importance_weighted_bound_tightens_with_samples(vae_type):
     assert bounds[0] < bounds[1] < bounds[2]
 
 
-@pytest.mark.parametrize("vae_type", VAE_TYPES)
-def test_step_wise_prior_scores_inferred_latents_like_the_sequence_path(vae_type):
+@pytest.mark.parametrize("vae_type, options", CASES)
+def test_step_wise_prior_scores_inferred_latents_like_the_sequence_path(vae_type, options):
     """The latent prior's DistCore (used by generation) agrees with training's terms."""
-    _, model = testing.tiny_model(vae_type)
+    _, model = testing.tiny_model(vae_type, **options)
     observed, inputs = _data()
     contexts = _contexts(model, observed, inputs)
     post = model._sample_posterior(contexts, observed, tf.constant([2, 3]))  # pylint: disable=protected-access
@@ -145,15 +150,15 @@ def test_step_wise_prior_scores_inferred_latents_like_the_sequence_path(vae_type
     np.testing.assert_allclose(tf.stack(steps, 1), post.log_prior, rtol=1e-4, atol=1e-4)
 
 
-@pytest.mark.parametrize("vae_type", VAE_TYPES)
-def test_step_wise_emission_scores_observations_like_the_sequence_path(vae_type):
+@pytest.mark.parametrize("vae_type, options", CASES)
+def test_step_wise_emission_scores_observations_like_the_sequence_path(vae_type, options):
     """Training's fused whole-sequence log p(x_t | ...) equals the step-wise emission's.
 
     With the prior test above this covers both terms of log p(x, z): the
     fast path (RNN chains unrolled over the sequence, with their own
     gradient) computes what generation's step-wise cores compute.
     """
-    _, model = testing.tiny_model(vae_type)
+    _, model = testing.tiny_model(vae_type, **options)
     observed, inputs = _data()
     contexts = _contexts(model, observed, inputs)
     latents, _ = model.infer_latents(contexts, observed, seed=(4, 5))
@@ -168,14 +173,14 @@ def test_step_wise_emission_scores_observations_like_the_sequence_path(vae_type)
                                rtol=1e-5, atol=1e-5)
 
 
-@pytest.mark.parametrize("vae_type", ["RNN", "SRNN"])
-def test_step_wise_deterministic_chain_matches_the_sequence_path(vae_type):
+@pytest.mark.parametrize("vae_type, options", [c for c in CASES if c[0] != "ISEQ"])
+def test_step_wise_deterministic_chain_matches_the_sequence_path(vae_type, options):
     """d_t of the latent prior's step-wise core equals the fused unroll's, to rounding.
 
     The prior's point mass on d_t only tells hit from miss (within
     `POINT_MASS_ATOL`), so compare the states themselves.
     """
-    _, model = testing.tiny_model(vae_type)
+    _, model = testing.tiny_model(vae_type, **options)
     observed, inputs = _data()
     contexts = _contexts(model, observed, inputs)
     latents, _ = model.infer_latents(contexts, observed, seed=(6, 7))
@@ -197,6 +202,17 @@ def test_eval_core_matches_sequence_log_likelihood_for_rnn():
     np.testing.assert_allclose(model.eval_core.log_probs(inputs, observed),
                                model.log_prob_observed(contexts, latents, observed),
                                rtol=1e-5, atol=1e-5)
+
+
+def test_srnn_backward_input_sets_what_the_backward_rnn_reads():
+    """"state" reads [d_t, enc(x_t)] (7 + 8 inputs), "context" [enc(x_t), c_t] (8 + 8)."""
+    for choice, width in (("state", 15), ("context", 16)):
+        _, model = testing.tiny_model("SRNN", srnn_backward_input=choice)
+        _outputs(model)
+        w_x = model._a_core.layers[0].w_x  # pylint: disable=protected-access
+        assert w_x.shape[1] == width, choice
+    with pytest.raises(ValueError, match="srnn_backward_input 'd'; valid: context, state"):
+        testing.tiny_model("SRNN", srnn_backward_input="d")
 
 
 def test_unknown_vae_type():

@@ -8,7 +8,7 @@ log-likelihood.
 import tensorflow as tf
 
 from vaeseq import dist_module
-from vaeseq import lstm
+from vaeseq import stacked_rnn
 from vaeseq import util
 from vaeseq.vae import base
 
@@ -16,7 +16,7 @@ from vaeseq.vae import base
 class DeterministicChain(dist_module.DistCore):
     """A point mass on d_t, where d_t = RNN(c_t, d_{t-1} state); event `[H]`."""
 
-    def __init__(self, rnn: lstm.StackedLSTM, name: str | None = None):
+    def __init__(self, rnn: stacked_rnn.StackedRNN, name: str | None = None):
         super().__init__(name=name)
         self._rnn = rnn
 
@@ -56,12 +56,15 @@ class RNN(base.VAEBase):
     def latent_size(self) -> int:
         return self._d_core.output_size
 
-    def _sample_posterior(self, contexts, observed, seed):
+    def _sample_posterior(self, contexts, observed, seed, seq_lengths=None, initial_state=None):
         del observed, seed  # d_t depends on the contexts alone.
-        states, _ = self._d_core.unroll(contexts)  # [B, T, H]
+        states, final = self._d_core.unroll(contexts, initial_state,
+                                            seq_lengths=seq_lengths)  # [B, T, H]
         zeros = tf.zeros(tf.shape(states)[:2])
-        return base.PosteriorSample(states, log_q=zeros, log_prior=zeros, kl=zeros)
+        return base.PosteriorSample(states, log_q=zeros, log_prior=zeros, kl=zeros,
+                                    final_state=final,
+                                    posterior_means=tf.zeros_like(states[..., :0]))
 
-    def _emission_features(self, contexts, latents):
-        del contexts
-        return latents
+    def _emission_features(self, contexts, latents, seq_lengths=None, initial_state=None):
+        del contexts, seq_lengths
+        return latents, initial_state

@@ -28,7 +28,9 @@ LIBRARY_ARCHITECTURE = (
     "obs_encoder_fc_layers",
     "positive_eps",
     "positive_projection",
+    "rnn_cell",
     "rnn_hidden_sizes",
+    "srnn_backward_input",
     "srnn_use_res_q",
     "vae_type",
 )

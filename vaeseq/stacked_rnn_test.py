@@ -1,10 +1,11 @@
-"""The whole-sequence LSTM paths compute what the step-wise cores compute."""
+"""The whole-sequence RNN paths (LSTM and GRU) compute what the step-wise cores compute."""
 
 import numpy as np
 import pytest
 import tensorflow as tf
 
 from vaeseq import lstm
+from vaeseq import stacked_rnn
 from vaeseq import testing
 
 
@@ -16,9 +17,13 @@ def _step_by_step(core, inputs, state):
     return tf.stack(outputs, axis=1), state
 
 
+CELLS = sorted(stacked_rnn.CELLS)
+
+
+@pytest.mark.parametrize("cell", CELLS)
 @pytest.mark.parametrize("reverse", [False, True])
-def test_unroll_matches_steps(reverse):
-    core = lstm.StackedLSTM([6, 7])
+def test_unroll_matches_steps(cell, reverse):
+    core = stacked_rnn.StackedRNN(cell, [6, 7])
     inputs = tf.random.normal([2, 3, 4])
     outputs, final = core.unroll(inputs, reverse=reverse)
     assert outputs.shape == (2, 3, 7)
@@ -31,10 +36,11 @@ def test_unroll_matches_steps(reverse):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("cell", CELLS)
 @pytest.mark.parametrize("reverse", [False, True])
-def test_unroll_gradients_match_steps(reverse):
-    """The hand-written sequence gradient equals autodiff of the step-wise core."""
-    core = lstm.StackedLSTM([6, 7])
+def test_unroll_gradients_match_steps(cell, reverse):
+    """The sequence gradient (hand-written for the LSTM) equals autodiff of the steps."""
+    core = stacked_rnn.StackedRNN(cell, [6, 7])
     inputs = tf.random.stateless_normal([2, 3, 4], seed=[0, 1])
     initial = tf.nest.map_structure(
         lambda x: tf.random.stateless_normal(x.shape, seed=[0, 2]), core.initial_state(2))
@@ -58,14 +64,16 @@ def test_unroll_gradients_match_steps(reverse):
         stepped = loss(expected, expected_final)
     got = tf.nest.flatten(tape.gradient(fused, sources))
     want = tf.nest.flatten(tape.gradient(stepped, sources))
-    assert len(got) == len(want) == 1 + 4 + 6
+    num_variables = {"lstm": 6, "gru": 8}[cell]
+    num_states = {"lstm": 4, "gru": 2}[cell]
+    assert len(got) == len(want) == 1 + num_states + num_variables
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
 
 
 def test_unroll_gradients_under_xla():
     """Under XLA, which lacks the fused backward kernel, the gradient is the same."""
-    core = lstm.StackedLSTM([5])
+    core = stacked_rnn.StackedRNN("lstm", [5])
     inputs = tf.random.stateless_normal([3, 4, 2], seed=[0, 4])
     core(inputs[:, 0], core.initial_state(3))  # Creates the variables.
 
@@ -81,8 +89,41 @@ def test_unroll_gradients_under_xla():
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
 
 
+def _padded_batch(lengths, steps, size, seed):
+    """Rows of the given lengths, padded to `steps` with large garbage."""
+    inputs = tf.random.stateless_normal([len(lengths), steps, size], seed=[seed, 0])
+    garbage = 100.0 * tf.random.stateless_normal(inputs.shape, seed=[seed, 1])
+    real = tf.sequence_mask(lengths, steps)[:, :, tf.newaxis]
+    return tf.where(real, inputs, garbage)
+
+
+@pytest.mark.parametrize("cell", CELLS)
+@pytest.mark.parametrize("reverse", [False, True])
+@pytest.mark.parametrize("static_steps", [lstm.MAX_STATIC_STEPS, 0])
+def test_lengths_give_each_row_its_unpadded_run(cell, reverse, static_steps, monkeypatch):
+    """Outputs at real steps and final states equal those of each row run alone, unpadded."""
+    monkeypatch.setattr(lstm, "MAX_STATIC_STEPS", static_steps)  # 0: the tf.scan path.
+    core = stacked_rnn.StackedRNN(cell, [6, 7])
+    lengths = [5, 2, 0, 4]
+    inputs = _padded_batch(lengths, 5, 3, seed=7)
+    initial = tf.nest.map_structure(
+        lambda x: tf.random.stateless_normal(x.shape, seed=[7, 2]), core.initial_state(4))
+    outputs, final = core.unroll(inputs, initial, reverse=reverse,
+                                 seq_lengths=tf.constant(lengths))
+    for row, length in enumerate(lengths):
+        row_initial = tf.nest.map_structure(lambda s, r=row: s[r:r + 1], initial)
+        if length:
+            want, want_final = core.unroll(inputs[row:row + 1, :length], row_initial,
+                                           reverse=reverse)
+            np.testing.assert_allclose(outputs[row, :length], want[0], rtol=1e-5, atol=1e-6)
+        else:
+            want_final = row_initial
+        for got, expected in zip(tf.nest.flatten(final), tf.nest.flatten(want_final)):
+            np.testing.assert_allclose(got[row], expected[0], rtol=1e-5, atol=1e-6)
+
+
 def test_state_shapes_and_variables():
-    core = lstm.StackedLSTM([6, 7])
+    core = stacked_rnn.StackedRNN("lstm", [6, 7])
     state = core.initial_state(2)
     assert [s.hidden.shape for s in state] == [(2, 6), (2, 7)]
     core(tf.zeros([2, 4]), state)
@@ -90,9 +131,24 @@ def test_state_shapes_and_variables():
     assert shapes == sorted([(24, 4), (24, 6), (24,), (28, 6), (28, 7), (28,)])
 
 
+def test_gru_state_shapes_and_variables():
+    core = stacked_rnn.StackedRNN("gru", [6, 7])
+    state = core.initial_state(2)
+    assert [s.shape for s in state] == [(2, 6), (2, 7)]
+    core(tf.zeros([2, 4]), state)
+    shapes = sorted(tuple(v.shape) for v in core.trainable_variables)
+    assert shapes == sorted([(18, 4), (18, 6), (18,), (18,), (21, 6), (21, 7), (21,), (21,)])
+    assert [type(layer).__name__ for layer in core.layers] == ["GRU", "GRU"]
+
+
 def test_needs_a_layer():
     with pytest.raises(ValueError, match="rnn_hidden_sizes"):
-        lstm.StackedLSTM([])
+        stacked_rnn.StackedRNN("lstm", [])
+
+
+def test_unknown_cell_names_the_choices():
+    with pytest.raises(ValueError, match="rnn_cell 'rnn'; valid: gru, lstm"):
+        stacked_rnn.StackedRNN("rnn", [4])
 
 
 if __name__ == "__main__":

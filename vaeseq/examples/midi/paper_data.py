@@ -1,0 +1,142 @@
+"""The SRNN paper's piano rolls (`.npz`, Fraccaro et al. 2016): load and check.
+
+The files hold 0/1 float32 piano rolls over the 88 keys (column j is MIDI
+pitch j + 21):
+
+- `x_train`, `x_valid` `[N, T, 88]`: chunks of T steps cut from S
+  continuous streams of concatenated pieces, batch after batch: row
+  `S * b + s` is chunk b of stream s. A model trains on them with its state
+  carried from one batch to the next (truncated backpropagation through
+  time).
+- `x_test` `[N, T_max, 88]` with `mask_test` `[N, T_max]`: one whole piece a
+  row, padded at the end; the mask marks the real steps.
+- `u_*`: the model inputs, x shifted one step (the previous frame). They are
+  not read: the example's agent computes its contexts from x itself, and the
+  test pieces are scored the paper's way, with the first frame given (the
+  agent starts from having observed x_0), which is what `u_test` encodes.
+
+Files are read with `allow_pickle=False`: no file can run code.
+"""
+
+import dataclasses
+import os
+import zipfile
+
+import numpy as np
+
+NUM_KEYS = 88
+# The published files lay their chunks out as 16 streams.
+NUM_STREAMS = 16
+
+
+@dataclasses.dataclass(frozen=True)
+class Streams:
+    """Chunks of S continuous streams.
+
+    Attributes:
+        chunks: `[num_batches, S, T, 88]` float32; `chunks[b, s]` follows
+            `chunks[b - 1, s]` in stream s.
+    """
+
+    chunks: np.ndarray
+
+    @property
+    def num_steps(self) -> int:
+        return int(np.prod(self.chunks.shape[:3]))
+
+
+@dataclasses.dataclass(frozen=True)
+class Pieces:
+    """Whole pieces, padded.
+
+    Attributes:
+        rolls: `[N, T_max, 88]` float32.
+        mask: `[N, T_max]` float32, a prefix of ones per row.
+    """
+
+    rolls: np.ndarray
+    mask: np.ndarray
+
+    @property
+    def lengths(self) -> np.ndarray:
+        return self.mask.sum(axis=1).astype(np.int64)
+
+
+@dataclasses.dataclass(frozen=True)
+class PaperData:
+    """The three splits of one `.npz` file."""
+
+    train: Streams
+    valid: Streams
+    test: Pieces
+
+
+def _bad(path: str, problem: str) -> ValueError:
+    return ValueError(f"{path}: {problem}")
+
+
+def _rolls(path: str, arrays, key: str) -> np.ndarray:
+    if key not in arrays:
+        raise _bad(path, f"no array {key!r} (has: {', '.join(sorted(arrays)) or 'none'})")
+    rolls = arrays[key]
+    if rolls.ndim != 3 or rolls.shape[2] != NUM_KEYS or 0 in rolls.shape:
+        raise _bad(path, f"{key} must be a non-empty [N, T, {NUM_KEYS}] array, "
+                         f"got shape {list(rolls.shape)}")
+    if rolls.dtype.kind not in "biuf":
+        raise _bad(path, f"{key} must be numeric, got dtype {rolls.dtype}")
+    if not np.isin(rolls, (0, 1)).all():
+        raise _bad(path, f"{key} must hold only 0 and 1")
+    return rolls.astype(np.float32)
+
+
+def _streams(path: str, arrays, key: str, num_streams: int) -> Streams:
+    rolls = _rolls(path, arrays, key)
+    if rolls.shape[0] % num_streams:
+        raise _bad(path, f"{key} has {rolls.shape[0]} chunks, not a multiple of the "
+                         f"{num_streams} streams")
+    return Streams(rolls.reshape(-1, num_streams, *rolls.shape[1:]))
+
+
+def _pieces(path: str, arrays) -> Pieces:
+    rolls = _rolls(path, arrays, "x_test")
+    if "mask_test" not in arrays:
+        raise _bad(path, "no array 'mask_test'")
+    mask = arrays["mask_test"]
+    if mask.shape != rolls.shape[:2]:
+        raise _bad(path, f"mask_test has shape {list(mask.shape)}, x_test's pieces "
+                         f"{list(rolls.shape[:2])}")
+    if mask.dtype.kind not in "biuf" or not np.isin(mask, (0, 1)).all():
+        raise _bad(path, "mask_test must hold only 0 and 1")
+    lengths = mask.sum(axis=1).astype(np.int64)
+    prefix = np.arange(mask.shape[1])[np.newaxis, :] < lengths[:, np.newaxis]
+    if not np.array_equal(mask > 0, prefix):
+        raise _bad(path, "mask_test rows must be ones followed by zeros")
+    if (lengths == 0).any():
+        raise _bad(path, "mask_test has an empty piece")
+    return Pieces(rolls, mask.astype(np.float32))
+
+
+def load(path: str, num_streams: int = NUM_STREAMS) -> PaperData:
+    """Reads and checks a paper `.npz` file.
+
+    Raises:
+        ValueError: one line naming the file and the problem (missing,
+            not an `.npz`, object arrays, wrong shapes or values, a mask
+            that does not fit).
+    """
+    if not os.path.isfile(path):
+        raise ValueError(f"{path}: no such file")
+    if not zipfile.is_zipfile(path):
+        raise _bad(path, "not an .npz file")
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            arrays = {key: npz[key] for key in npz.files}
+    except ValueError as err:
+        if "allow_pickle" in str(err):
+            raise _bad(path, "holds object arrays (pickles), which are not read") from None
+        raise _bad(path, f"not a readable .npz file ({err})") from None
+    except (OSError, EOFError, zipfile.BadZipFile) as err:
+        raise _bad(path, f"not a readable .npz file ({type(err).__name__})") from None
+    return PaperData(train=_streams(path, arrays, "x_train", num_streams),
+                     valid=_streams(path, arrays, "x_valid", num_streams),
+                     test=_pieces(path, arrays))

@@ -1,0 +1,79 @@
+"""Reading the SRNN paper's `.npz` piano rolls, on tiny files made here."""
+
+import numpy as np
+import pytest
+
+from vaeseq import testing
+from vaeseq.examples.midi import paper_data
+
+
+def _arrays(streams=2, chunks_per_stream=3, steps=4, pieces=3, max_len=5):
+    rng = np.random.default_rng(0)
+    def rolls(*shape):
+        return (rng.random((*shape, 88)) < 0.05).astype(np.float32)
+    lengths = [max_len, 2, 4][:pieces]
+    mask = (np.arange(max_len)[None] < np.array(lengths)[:, None]).astype(np.float32)
+    x_train = rolls(streams * chunks_per_stream, steps)
+    return dict(x_train=x_train, u_train=x_train, x_valid=rolls(streams, steps),
+                u_valid=rolls(streams, steps), x_test=rolls(pieces, max_len),
+                u_test=rolls(pieces, max_len), mask_test=mask)
+
+
+def _write(tmp_path, **arrays):
+    path = str(tmp_path / "data.npz")
+    np.savez(path, **arrays)
+    return path
+
+
+def test_streams_and_pieces(tmp_path):
+    arrays = _arrays()
+    data = paper_data.load(_write(tmp_path, **arrays), num_streams=2)
+    assert data.train.chunks.shape == (3, 2, 4, 88)
+    # Row 2 * b + s of the file is chunk b of stream s.
+    np.testing.assert_array_equal(data.train.chunks[1, 0], arrays["x_train"][2])
+    np.testing.assert_array_equal(data.train.chunks[2, 1], arrays["x_train"][5])
+    assert data.train.num_steps == 24 and data.valid.chunks.shape == (1, 2, 4, 88)
+    np.testing.assert_array_equal(data.test.lengths, [5, 2, 4])
+    assert data.test.rolls.dtype == np.float32
+
+
+@pytest.mark.parametrize("change, match", [
+    (dict(x_train=None), "no array 'x_train'"),
+    (dict(mask_test=None), "no array 'mask_test'"),
+    (dict(x_valid=np.zeros((2, 4, 87), np.float32)), r"x_valid must be a non-empty \[N, T, 88\]"),
+    (dict(x_train=np.zeros((5, 4, 88), np.float32)), "not a multiple of the 2 streams"),
+    (dict(x_test=np.full((3, 5, 88), 0.5, np.float32)), "only 0 and 1"),
+    (dict(mask_test=np.ones((3, 4), np.float32)), r"mask_test has shape \[3, 4\]"),
+    (dict(mask_test=np.array([[1, 0, 1, 0, 0]] * 3, np.float32)), "ones followed by zeros"),
+    (dict(mask_test=np.zeros((3, 5), np.float32)), "empty piece"),
+    (dict(x_train=np.array([[["a"] * 88] * 4] * 6)), "must be numeric"),
+])
+def test_bad_arrays_are_one_line_errors(tmp_path, change, match):
+    arrays = _arrays()
+    for key, value in change.items():
+        if value is None:
+            del arrays[key]
+        else:
+            arrays[key] = value
+    with pytest.raises(ValueError, match=match):
+        paper_data.load(_write(tmp_path, **arrays), num_streams=2)
+
+
+def test_object_arrays_are_not_unpickled(tmp_path):
+    arrays = _arrays()
+    arrays["x_train"] = np.array([object()] * 3, dtype=object)
+    with pytest.raises(ValueError, match="object arrays"):
+        paper_data.load(_write(tmp_path, **arrays), num_streams=2)
+
+
+def test_missing_and_non_npz_files(tmp_path):
+    with pytest.raises(ValueError, match="no such file"):
+        paper_data.load(str(tmp_path / "missing.npz"))
+    text = tmp_path / "notes.npz"
+    text.write_text("not a zip")
+    with pytest.raises(ValueError, match="not an .npz file"):
+        paper_data.load(str(text))
+
+
+if __name__ == "__main__":
+    testing.main(__file__)
