@@ -202,6 +202,13 @@ class VAEBase(snt.Module, abc.ABC):
                              f"got {type(initial_state).__name__}")
         return seq_lengths, initial_state
 
+    def _draw_posterior(self, contexts, observed, seed, seq_lengths, state: CarriedState):
+        """A posterior draw and its divergences `[B, T]` (0 on padded steps)."""
+        post = self._sample_posterior(contexts, observed, tfp.random.sanitize_seed(seed),
+                                      seq_lengths, state.latent)
+        divergences = post.log_q - post.log_prior if self._hparams.use_monte_carlo_kl else post.kl
+        return post, masks.apply(divergences, seq_lengths)
+
     def elbo_terms(self, contexts: tf.Tensor, observed: tf.Tensor, seed=None, mask=None,
                    initial_state: CarriedState | None = None) -> ElboTerms:
         """One posterior draw and the per-step terms of the ELBO, with the final state.
@@ -217,28 +224,20 @@ class VAEBase(snt.Module, abc.ABC):
           `sum_t log_probs - divergences`.
         """
         seq_lengths, state = self._prepare(contexts, observed, mask, initial_state)
-        post = self._sample_posterior(contexts, observed, tfp.random.sanitize_seed(seed),
-                                      seq_lengths, state.latent)
+        post, divergences = self._draw_posterior(contexts, observed, seed, seq_lengths, state)
         features, observed_state = self._emission_features(
             contexts, post.latents, seq_lengths, state.observed)
-        divergences = post.log_q - post.log_prior if self._hparams.use_monte_carlo_kl else post.kl
         return ElboTerms(
             latents=post.latents,
-            divergences=masks.apply(divergences, seq_lengths),
+            divergences=divergences,
             log_probs=masks.apply(self._decode_log_probs(features, observed), seq_lengths),
             final_state=CarriedState(state.agent, post.final_state, observed_state),
             posterior_means=post.posterior_means)
 
     def infer_latents(self, contexts: tf.Tensor, observed: tf.Tensor, seed=None, mask=None,
                       initial_state: CarriedState | None = None):
-        """Samples the posterior over latents.
+        """Samples the posterior over latents; the arguments are `elbo_terms`'.
 
-        Args:
-          contexts: `[B, T, C]`.
-          observed: `[B, T, *event]`.
-          seed: optional stateless seed `[2]`.
-          mask: optional prefix mask `[B, T]` of the real steps.
-          initial_state: optional `CarriedState` to continue from.
         Returns:
           (latents `[B, T, Z]`, divergences `[B, T]`): the per-step KL from
           the prior, analytic or (with `use_monte_carlo_kl`) log q - log p at
@@ -246,10 +245,8 @@ class VAEBase(snt.Module, abc.ABC):
           (SRNN: `[d_t, z_t]`, H + latent_size).
         """
         seq_lengths, state = self._prepare(contexts, observed, mask, initial_state)
-        post = self._sample_posterior(contexts, observed, tfp.random.sanitize_seed(seed),
-                                      seq_lengths, state.latent)
-        divergences = post.log_q - post.log_prior if self._hparams.use_monte_carlo_kl else post.kl
-        return post.latents, masks.apply(divergences, seq_lengths)
+        post, divergences = self._draw_posterior(contexts, observed, seed, seq_lengths, state)
+        return post.latents, divergences
 
     def log_prob_observed(self, contexts: tf.Tensor, latents: tf.Tensor,
                           observed: tf.Tensor, mask=None,
