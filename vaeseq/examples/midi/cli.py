@@ -8,7 +8,11 @@ directory Bazel was run from (`BUILD_WORKING_DIRECTORY`).
 `--dataset` is a benchmark file (`.mat`, `.json`, `.pkl`, with splits
 train/valid/test chosen by `--split`) or MIDI files (a file, a directory,
 searched recursively, or a glob pattern; no splits), read at `rate` steps
-per second (a hyperparameter).
+per second (a hyperparameter), or the SRNN paper's `.npz` piano rolls.
+With a `.npz` dataset or a `--preset`, train and evaluate follow the SRNN
+paper's recipe (`vaeseq.examples.midi.paper_recipe`): training on carried
+streams for `--epochs`, the best checkpoint by validation ELBO kept in
+`log_dir/best` and used by evaluate, the test pieces scored whole.
 
 Exit status, as for every example (`vaeseq.examples.common.cli`): 0 on success, also when a signal
 (Ctrl-C, SIGTERM) stopped training and a checkpoint was saved; 2 for bad
@@ -23,9 +27,12 @@ when Ctrl-C stopped generation or evaluation. Errors are one line,
         --hparams "sequence_size=128,rate=4" --samples 5
     vaeseq-midi evaluate --log_dir /tmp/jsb --dataset JSB_Chorales.mat \\
         --split test --output_json scores.json
+    vaeseq-midi train --dataset jsb_raw_batchsize16_seqlen100.npz \\
+        --preset srnn_paper --log_dir /tmp/paper --max_seconds 3600
 """
 
 import argparse
+import os
 import sys
 from typing import Sequence
 
@@ -34,6 +41,10 @@ from vaeseq.examples.common import distributed
 
 # `dataset.SPLITS`, named here so that parsing flags needs no TensorFlow.
 SPLITS = ("train", "valid", "test")
+# `paper_recipe.PRESETS` and `paper_recipe.EPOCHS`, named here so that
+# parsing flags needs no TensorFlow.
+PRESETS = ("srnn_paper",)
+EPOCHS = 50
 # The split each command reads by default; generate reads no data.
 DEFAULT_SPLITS = {"train": "train", "generate": None, "evaluate": "test"}
 
@@ -58,6 +69,22 @@ def add_flags(parser: argparse.ArgumentParser, command: str) -> None:
     parser.add_argument(
         "--sample_every", type=int, default=1000,
         help="train: steps between sample summaries (images and audio)")
+    parser.add_argument(
+        "--preset", choices=PRESETS,
+        help="train: start a new run from a named recipe (srnn_paper: the SRNN "
+        "paper's model, schedules and carried-stream training)")
+    parser.add_argument(
+        "--epochs", type=int, default=EPOCHS,
+        help="train on streams (a .npz dataset or a --preset): passes over "
+        "the training streams")
+    parser.add_argument(
+        "--max_seconds", type=float,
+        help="train: stop (and save) after training this long")
+
+
+def _on_streams(args: argparse.Namespace) -> bool:
+    """Whether a command follows the paper's recipe (see the module docstring)."""
+    return bool(args.preset) or (args.dataset or "").endswith(".npz")
 
 
 def make_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -72,11 +99,20 @@ def main(argv: Sequence[str] | None = None,
 
 
 def _run_train(args: argparse.Namespace) -> int:
+    if _on_streams(args):
+        recipe = cli.import_quietly("vaeseq.examples.midi.paper_recipe")
+        result = recipe.train(
+            args.log_dir, args.dataset, preset=args.preset, hparams=args.hparams,
+            epochs=args.epochs, iters=args.iters, max_seconds=args.max_seconds,
+            log_every=args.log_every, save_every=args.save_every, seed=args.seed)
+        cli.report_training(result.step, result.stopped_by, args.log_dir)
+        return 0
     training = cli.import_quietly("vaeseq.examples.midi.training")
     strategy = distributed.strategy_from_flags(args)  # Before other TF work.
     schedule = training.Schedule(
         iters=args.iters, log_every=args.log_every,
-        valid_every=args.sample_every, save_every=args.save_every)
+        valid_every=args.sample_every, save_every=args.save_every,
+        max_seconds=args.max_seconds)
     result = training.train(
         args.log_dir, args.dataset, schedule, split=args.split,
         hparams=args.hparams, seed=args.seed, strategy=strategy)
@@ -94,6 +130,16 @@ def _run_generate(args: argparse.Namespace) -> int:
 
 
 def _run_evaluate(args: argparse.Namespace) -> int:
+    if _on_streams(args) or os.path.isdir(os.path.join(args.log_dir, "best")):
+        recipe = cli.import_quietly("vaeseq.examples.midi.paper_recipe")
+        results = recipe.evaluate(args.log_dir, args.dataset, split=args.split,
+                                  hparams=args.hparams, seed=args.seed)
+        for name, scores in results.items():
+            print(f"{name} ({args.split}): " + ", ".join(
+                f"{key} {value}" for key, value in scores.items() if key != "split"))
+        if args.output_json:
+            cli.write_json(args.output_json, results)
+        return 0
     evaluation = cli.import_quietly("vaeseq.examples.midi.evaluation")
     results = evaluation.evaluate(
         args.log_dir, args.dataset, split=args.split, hparams=args.hparams,

@@ -1,4 +1,4 @@
-"""The SRNN paper's piano rolls (`.npz`, Fraccaro et al. 2016): load and check.
+"""The SRNN paper's piano rolls (`.npz`, Fraccaro et al. 2016), and the same layout for any pieces.
 
 The files hold 0/1 float32 piano rolls over the 88 keys (column j is MIDI
 pitch j + 21):
@@ -16,6 +16,11 @@ pitch j + 21):
   agent starts from having observed x_0), which is what `u_test` encodes.
 
 Files are read with `allow_pickle=False`: no file can run code.
+
+`from_pieces` lays out any set of pieces (e.g. the `.mat` benchmarks) the
+same way: training and validation pieces go whole, in order, into S streams
+(each piece to the stream that is shortest so far), which are padded at the
+end to whole chunks; a mask marks the real steps.
 """
 
 import dataclasses
@@ -36,13 +41,23 @@ class Streams:
     Attributes:
         chunks: `[num_batches, S, T, 88]` float32; `chunks[b, s]` follows
             `chunks[b - 1, s]` in stream s.
+        mask: `[num_batches, S, T]` float32 where streams end in padding
+            (each chunk's row a prefix mask), or None if every step is real.
     """
 
     chunks: np.ndarray
+    mask: np.ndarray | None = None
+
+    @property
+    def chunk_masks(self) -> np.ndarray:
+        """`[num_batches, S, T]` float32: 1 on real steps (all of them if no mask)."""
+        if self.mask is None:
+            return np.ones(self.chunks.shape[:3], np.float32)
+        return self.mask
 
     @property
     def num_steps(self) -> int:
-        return int(np.prod(self.chunks.shape[:3]))
+        return int(self.chunk_masks.sum())
 
 
 @dataclasses.dataclass(frozen=True)
@@ -140,3 +155,48 @@ def load(path: str, num_streams: int = NUM_STREAMS) -> PaperData:
     return PaperData(train=_streams(path, arrays, "x_train", num_streams),
                      valid=_streams(path, arrays, "x_valid", num_streams),
                      test=_pieces(path, arrays))
+
+
+def _streams_from(pieces, num_streams: int, chunk_size: int) -> Streams:
+    streams = [[] for _ in range(num_streams)]
+    lengths = [0] * num_streams
+    for piece in pieces:
+        shortest = int(np.argmin(lengths))
+        streams[shortest].append(piece)
+        lengths[shortest] += len(piece)
+    num_batches = -(-max(lengths) // chunk_size)
+    padded = num_batches * chunk_size
+    rolls = np.zeros([num_streams, padded, NUM_KEYS], np.float32)
+    mask = np.zeros([num_streams, padded], np.float32)
+    for s, stream in enumerate(streams):
+        if stream:
+            rolls[s, :lengths[s]] = np.concatenate(stream)
+            mask[s, :lengths[s]] = 1.0
+    # [S, B * T, ...] -> [B, S, T, ...]: chunk b of every stream together.
+    rolls = rolls.reshape(num_streams, num_batches, chunk_size, NUM_KEYS).swapaxes(0, 1)
+    mask = mask.reshape(num_streams, num_batches, chunk_size).swapaxes(0, 1)
+    return Streams(np.ascontiguousarray(rolls), np.ascontiguousarray(mask))
+
+
+def from_pieces(train, valid, test, num_streams: int = NUM_STREAMS,
+                chunk_size: int = 100) -> PaperData:
+    """The layout of the paper's files for lists of `[T_i, 88]` pieces.
+
+    Raises:
+        ValueError: a split has no pieces, or a piece is not `[T, 88]`.
+    """
+    for name, pieces in (("train", train), ("valid", valid), ("test", test)):
+        if not pieces:
+            raise ValueError(f"the {name} split has no pieces")
+        for piece in pieces:
+            if piece.ndim != 2 or piece.shape[1] != NUM_KEYS or not len(piece):
+                raise ValueError(f"a {name} piece has shape {list(piece.shape)}, "
+                                 f"not [T, {NUM_KEYS}]")
+    lengths = np.array([len(piece) for piece in test])
+    rolls = np.zeros([len(test), lengths.max(), NUM_KEYS], np.float32)
+    for i, piece in enumerate(test):
+        rolls[i, :len(piece)] = piece
+    mask = (np.arange(lengths.max())[np.newaxis] < lengths[:, np.newaxis]).astype(np.float32)
+    return PaperData(train=_streams_from(train, num_streams, chunk_size),
+                     valid=_streams_from(valid, num_streams, chunk_size),
+                     test=Pieces(rolls, mask))

@@ -75,5 +75,36 @@ def test_missing_and_non_npz_files(tmp_path):
         paper_data.load(str(text))
 
 
+def _pieces(lengths, seed=0):
+    rng = np.random.default_rng(seed)
+    return [(rng.random((n, 88)) < 0.1).astype(np.float32) for n in lengths]
+
+
+def test_from_pieces_lays_whole_pieces_into_masked_streams():
+    train = _pieces([5, 3, 4, 2, 6])
+    data = paper_data.from_pieces(train, _pieces([2]), _pieces([3, 1]), num_streams=2,
+                                  chunk_size=4)
+    # Each piece goes to the stream that is shortest so far: 0 <- p0 (5);
+    # 1 <- p1 (3), p2 (4) = 7; 0 <- p3 (2) = 7; 0 (the first of the
+    # shortest) <- p4 (6) = 13. Both are padded to 4 chunks of 4 steps.
+    assert data.train.chunks.shape == (4, 2, 4, 88)
+    stream0 = data.train.chunks[:, 0].reshape(16, 88)
+    np.testing.assert_array_equal(stream0[:13], np.concatenate([train[0], train[3], train[4]]))
+    stream1 = data.train.chunks[:, 1].reshape(16, 88)
+    np.testing.assert_array_equal(stream1[:7], np.concatenate([train[1], train[2]]))
+    np.testing.assert_array_equal(data.train.chunk_masks[:, 1].reshape(16),
+                                  [1] * 7 + [0] * 9)
+    assert data.train.num_steps == 20 and data.valid.num_steps == 2
+    np.testing.assert_array_equal(data.test.lengths, [3, 1])
+    np.testing.assert_array_equal(data.test.rolls[1, 0], _pieces([3, 1])[1][0])
+
+
+def test_from_pieces_refuses_empty_splits_and_bad_pieces():
+    with pytest.raises(ValueError, match="the valid split has no pieces"):
+        paper_data.from_pieces(_pieces([3]), [], _pieces([3]))
+    with pytest.raises(ValueError, match=r"a test piece has shape \[3, 87\]"):
+        paper_data.from_pieces(_pieces([3]), _pieces([3]), [np.zeros((3, 87))])
+
+
 if __name__ == "__main__":
     testing.main(__file__)
