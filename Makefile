@@ -30,7 +30,7 @@ demo: setup
 	$(VENV)/bin/python -m vaeseq.examples.text.demo
 
 bazel-test: setup
-	tools/bazel.sh test //vaeseq/...
+	bazel test //vaeseq/...
 
 BENCH_FLAGS ?=
 bench: setup
