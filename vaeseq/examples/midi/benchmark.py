@@ -1,186 +1,184 @@
-"""Benchmarks RNN, ISEQ and SRNN on JSB Chorales and Nottingham.
+"""Benchmarks RNN, ISEQ and SRNN on JSB Chorales and Nottingham, both data versions.
 
-    python -m vaeseq.examples.midi.benchmark --out docs/polyphonic_benchmark.md
+    python -m vaeseq.examples.midi.benchmark --work_dir /tmp/bench \\
+        --out docs/polyphonic_benchmark.md [--only jsb_npz:SRNN,...]
 
-Trains each model on each data set (`$VAESEQ_DATA_DIR/polyphonic/*.mat`, the
-Boulanger-Lewandowski splits) for a fixed number of steps, then scores
-every piece of the test split, whole: the ELBO and the importance-weighted
-bound with K samples, in nats per time step (a step's log-likelihood is
-the sum over the 88 keys). Writes a Markdown table of the results beside
-published figures, with each run's wall-clock and the exact command.
-
-The settings follow the SRNN paper's experiment (the same data, splits and
-per-step metric, the whole test pieces scored) but are scaled down to fit a
-small CPU: small networks, short training windows and a few hundred steps
-of training instead of many epochs, so the figures are far from the
-published ones. No KL annealing: with so few steps an annealed model would
-be scored on a KL weight it never trained with. No early stopping either:
-the step budget is about where the RNN model's validation ELBO on JSB
-Chorales stops improving at this learning rate.
+Every run follows the SRNN paper's recipe (`paper_recipe`, preset
+"srnn_paper": carried streams, the checkpoint with the best validation ELBO,
+at most `--epochs` epochs and `--max_seconds` of training) on one of four
+data files in `$VAESEQ_DATA_DIR/polyphonic`: the SRNN paper's own piano rolls
+(`srnn/*.npz`, scored as the paper scores them: the first frame given, the
+per-step ELBO averaged over pieces) and the Boulanger-Lewandowski `.mat`
+splits (scored from an empty start). Each run's result is kept in
+`work_dir/<data>_<model>.json`, so runs can be made one at a time (`--only`)
+and the table, written from every result in `work_dir`, grows with them.
 """
 
 import argparse
+import glob
+import json
 import os
 import platform
 import shlex
 import sys
-import tempfile
 import time
 from typing import NamedTuple
 
 from vaeseq.examples.common import files
-from vaeseq.examples.midi import dataset
-from vaeseq.examples.midi import evaluation
-from vaeseq.examples.midi import hparams as hparams_mod
-from vaeseq.examples.midi import training
+from vaeseq.examples.midi import paper_recipe
 
-DATASETS = ("JSB_Chorales", "Nottingham")
 MODELS = ("RNN", "ISEQ", "SRNN")
-HPARAMS = ("rnn_hidden_sizes=[128],latent_size=16,obs_encoder_fc_layers=[64],"
-           "obs_decoder_fc_hidden_layers=[128],latent_decoder_fc_layers=[64],"
-           "batch_size=16,sequence_size=32,learning_rate=0.003,"
-           "divergence_strength_start=1.0")
-EVAL_HPARAMS = "batch_size=64"
-# Test log-likelihood bounds in nats per time step that we are sure of:
-# Fraccaro et al. (2016), "Sequential Neural Models with Stochastic
-# Layers", table of polyphonic music results, SRNN row (lower bounds).
-SRNN_PAPER = {"JSB_Chorales": "≥ -4.74", "Nottingham": "≥ -2.94"}
-# Krishnan, Shalit and Sontag (2017), "Structured Inference Networks for
-# Nonlinear State Space Models" (the Deep Markov Model) report these data
-# sets too; their figures are not copied here.
-DMM_PAPER = "see paper"
 
 
-class Run(NamedTuple):
-    """One trained and evaluated model."""
+class Data(NamedTuple):
+    """One benchmark file and the published figures comparable on it."""
 
-    dataset: str
-    model: str
-    epochs: float
-    train_seconds: float
-    eval_seconds: float
-    scores: dict
+    name: str
+    path: str  # Under $VAESEQ_DATA_DIR/polyphonic.
+    hparams: str  # Beside the preset, chosen on validation data.
+    published: str
 
 
-def run_one(data_path: str, name: str, model: str, work_dir: str,
-            steps: int, seed: int) -> Run:
-    """Trains `model` on `data_path` for `steps` steps, then evaluates it."""
-    log_dir = os.path.join(work_dir, f"{name}-{model}")
-    hparams = f"vae_type={model},{HPARAMS}"
+DATA = {
+    "jsb_npz": Data("JSB Chorales (SRNN paper's .npz)", "srnn/jsb_raw_batchsize16_seqlen100.npz",
+                    "", "SRNN -4.74 (piece-mean ELBO; Fraccaro et al. 2016)"),
+    "nottingham_npz": Data("Nottingham (SRNN paper's .npz)",
+                           "srnn/nottingham_raw_batchsize16_seqlen100.npz", "",
+                           "SRNN -2.94 (piece-mean ELBO; Fraccaro et al. 2016)"),
+    "jsb_mat": Data("JSB_Chorales.mat", "JSB_Chorales.mat", "",
+                    "DMM ELBO -6.93, IS -6.39 (Krishnan et al. 2017, Table 3); "
+                    "RNN -8.71 (Boulanger-Lewandowski et al. 2012)"),
+    "nottingham_mat": Data("Nottingham.mat", "Nottingham.mat", "",
+                           "DMM ELBO -2.96, IS -2.77 (Krishnan et al. 2017, Table 3); "
+                           "RNN -4.46 (Boulanger-Lewandowski et al. 2012)"),
+}
+
+
+def run_one(key: str, model: str, data_dir: str, work_dir: str, epochs: int,
+            max_seconds: float | None, seed: int) -> dict:
+    """Trains and scores one model on one data file; writes and returns its result."""
+    data = DATA[key]
+    path = os.path.join(data_dir, "polyphonic", data.path)
+    log_dir = os.path.join(work_dir, f"{key}_{model}")
+    overrides = ",".join(x for x in (f"vae_type={model}", data.hparams) if x)
     start = time.monotonic()
-    result = training.train(
-        log_dir, data_path,
-        training.Schedule(steps, log_every=100, valid_every=steps,
-                               save_every=steps),
-        hparams=hparams, seed=seed)
-    trained = time.monotonic()
-    scores = evaluation.evaluate(log_dir, data_path, split="test",
-                                 hparams=EVAL_HPARAMS, seed=seed)[data_path]
-    # Training steps seen, in passes over the training split.
-    train_steps = sum(len(piece) for piece in dataset.load_sequences(data_path))
-    settings = hparams_mod.make_hparams(hparams)
-    epochs = result.step * settings.batch_size * settings.sequence_size / train_steps
-    return Run(name, model, epochs, trained - start,
-               time.monotonic() - trained, scores)
+    trained = paper_recipe.train(log_dir, path, preset="srnn_paper", hparams=overrides,
+                                 epochs=epochs, max_seconds=max_seconds, seed=seed)
+    train_seconds = time.monotonic() - start
+    with open(os.path.join(log_dir, paper_recipe.BEST_DIR, paper_recipe.BEST_SCORE_FILE),
+              encoding="utf-8") as f:
+        best = json.load(f)
+    start = time.monotonic()
+    scores = paper_recipe.evaluate(log_dir, path, seed=seed)[path]
+    result = dict(data=key, model=model, hparams=overrides, steps=trained.step,
+                  stopped_by=trained.stopped_by, best_step=best["step"],
+                  best_valid_elbo_per_step=round(best["valid_elbo_per_step"], 4),
+                  train_seconds=round(train_seconds), eval_seconds=round(time.monotonic() - start),
+                  test=scores)
+    files.write_atomically(os.path.join(work_dir, f"{key}_{model}.json"),
+                           (json.dumps(result, indent=1) + "\n").encode("utf-8"))
+    return result
 
 
-def markdown(runs: list[Run], command: str, steps: int) -> str:
-    """The report: the budget, the table and how it was made."""
-    num_samples = runs[0].scores["num_samples"] if runs else 0
-    settings = hparams_mod.make_hparams(HPARAMS)
-    total = sum(run.train_seconds + run.eval_seconds for run in runs)
-    lines = [
-        "# Polyphonic music benchmark (JSB Chorales, Nottingham)",
-        "",
-        "Test-set log-likelihood bounds in nats per time step (the sum over "
-        "the 88 keys of one step; higher is better), every test piece scored "
-        "whole. ELBO: one posterior sample; IW: the importance-weighted bound "
-        f"with K = {num_samples} samples (`iw_log_prob`).",
-        "",
-        f"**Budget: {steps} training steps per run** (batches of "
-        f"{settings.batch_size} windows of {settings.sequence_size} steps; "
-        "\"epochs\" below counts the time steps trained on in passes over the "
-        "training split). Run one after another on "
-        f"{os.cpu_count()} CPU cores ({platform.machine()}) shared with "
-        f"other work; {total / 60:.1f} minutes in all. The published "
-        "results come from far longer training (many epochs, to "
-        "convergence), so these figures are not comparable to them beyond "
-        "the order of magnitude; they show the three models trained and "
-        "scored the way the papers do.",
-        "",
-        "| Data set | Model | Test ELBO | Test IW bound | Epochs | "
-        "Train / eval wall-clock | SRNN paper (Fraccaro et al. 2016) | "
-        "DMM paper (Krishnan et al. 2017) |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for run in runs:
+def table(results: list[dict]) -> str:
+    """The Markdown table of `results`, in the order of DATA and MODELS."""
+    order = {(key, model): i for i, (key, model) in
+             enumerate((k, m) for k in DATA for m in MODELS)}
+    lines = ["| Data | Model | Piece-mean ELBO | ELBO | IW bound (K) | KL | Active units "
+             "| Steps (best) | Train / eval time | Published |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    for r in sorted(results, key=lambda r: order[(r["data"], r["model"])]):
+        t = r["test"]
         lines.append(
-            f"| {run.dataset} | {run.model} | "
-            f"{run.scores['elbo_per_step']:.2f} | "
-            f"{run.scores['iw_log_prob_per_step']:.2f} | {run.epochs:.1f} | "
-            f"{run.train_seconds:.0f} s / {run.eval_seconds:.0f} s | "
-            f"{SRNN_PAPER[run.dataset]} | {DMM_PAPER} |")
-    lines += [
-        "",
-        "The SRNN paper reports lower bounds (the ELBO) for its SRNN model. "
-        "Test steps scored: "
-        + ", ".join(sorted({f"{run.dataset} {run.scores['num_steps']}"
-                            for run in runs})) + ".",
-        "",
-        "Settings shared by every run (`--hparams`): "
-        f"`vae_type=<model>,{HPARAMS}`; evaluation: `{EVAL_HPARAMS}` and the "
-        f"default `log_prob_samples={num_samples}`. Training windows of "
-        "`sequence_size` steps are cut at random offsets from the training "
-        "pieces. There is no early stopping: in a probe with these "
-        "settings, the RNN model's validation ELBO on JSB Chorales was best "
-        "after 600 to 1000 steps (-8.4 nats per step) and fell after that "
-        "(-9.1 after 1600 steps) as it overfitted. Wall-clock times include "
-        "tracing the `tf.function`s (tens of seconds for ISEQ and SRNN).",
-        "",
-        "Made with:",
-        "",
-        "```",
-        command,
-        "```",
-        "",
-    ]
+            f"| {DATA[r['data']].name} | {r['model']} | {t['piece_mean_elbo_per_step']:.3f} "
+            f"| {t['elbo_per_step']:.3f} | {t['iw_log_prob_per_step']:.3f} ({t['iw_samples']}) "
+            f"| {t['kl_per_step']:.3f} | {t['active_units']} | {r['steps']} ({r['best_step']}) "
+            f"| {r['train_seconds']} s / {r['eval_seconds']} s | {DATA[r['data']].published} |")
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Runs the benchmark; returns the exit status."""
+def document(results: list[dict], command: str) -> str:
+    """The whole of docs/polyphonic_benchmark.md."""
+    return f"""# Polyphonic music benchmark (JSB Chorales, Nottingham)
+
+Test-set bounds on the log-likelihood in nats per time step (a step's
+log-likelihood is the sum over the 88 keys; higher is better). Every run
+follows the SRNN paper's recipe (`vaeseq-midi train --preset srnn_paper`,
+see `vaeseq/examples/midi/paper_recipe.py`): a 300-unit GRU, z of 100
+units, 500-unit MLPs, training on 16 carried streams of 100-step chunks, the
+KL weight rising linearly from 0.2 to 1 over 20 epochs, the learning rate
+divided by 1.2 per epoch after the 20th, and the checkpoint with the best
+validation ELBO scored once on the test pieces.
+
+- On the SRNN paper's `.npz` files (JSB at twice the `.mat` frame rate) the
+  test pieces are scored as the paper does: the first frame given,
+  "piece-mean" averaging each piece's ELBO per step over the pieces (the
+  paper's figure). On the `.mat` files (Boulanger-Lewandowski splits, whose
+  pieces are laid out into the 16 streams whole) every step is scored from
+  an empty start.
+- ELBO and IW bound are totals over all scored steps; IW is the
+  importance-weighted bound with K posterior samples.
+- KL is the KL term per step; active units count the units of z whose
+  posterior mean varies over the test steps with variance > 0.01 (at most
+  100; RNN has none).
+- Published figures are given only where they were measured on the same
+  data: on the `.npz`, SRNN's; on the `.mat`, the Deep Markov Model's and
+  Boulanger-Lewandowski et al.'s RNN.
+
+{table(results)}
+
+Machine: {platform.machine()}, {os.cpu_count()} CPU cores, shared with other
+work; train time includes tracing and each epoch's validation. The whole
+table is remade by the command below (`--only DATA:MODEL` runs one row and
+rewrites the table from every result kept in the work directory):
+
+```
+{command}
+```
+"""
+
+
+def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", required=True, help="the Markdown file")
-    parser.add_argument(
-        "--steps", type=int, default=800, help="training steps of each run")
-    parser.add_argument(
-        "--data_dir", default=os.environ.get("VAESEQ_DATA_DIR"),
-        help="holds polyphonic/*.mat (default: $VAESEQ_DATA_DIR)")
-    parser.add_argument("--datasets", default=",".join(DATASETS))
-    parser.add_argument("--models", default=",".join(MODELS))
-    parser.add_argument("--work_dir", help="where the runs go (default: a "
-                        "new temporary directory)")
+    parser.add_argument("--work_dir", required=True,
+                        help="where each run's log directory and result go")
+    parser.add_argument("--out", help="write the Markdown document here")
+    parser.add_argument("--only", default="",
+                        help="comma-separated DATA:MODEL runs (e.g. jsb_npz:SRNN); "
+                        "all 12 by default; 'none' only remakes the document")
+    parser.add_argument("--epochs", type=int, default=paper_recipe.EPOCHS)
+    parser.add_argument("--max_seconds", type=float, default=3600.0,
+                        help="training time limit of each run")
     parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
-    if not args.data_dir:
-        parser.error("set VAESEQ_DATA_DIR or pass --data_dir")
-    work_dir = args.work_dir or tempfile.mkdtemp(prefix="vaeseq-midi-bench-")
-    runs = []
-    for name in args.datasets.split(","):
-        data_path = os.path.join(args.data_dir, "polyphonic", f"{name}.mat")
-        for model in args.models.split(","):
-            print(f"== {name} {model}", file=sys.stderr, flush=True)
-            runs.append(run_one(data_path, name, model, work_dir,
-                                args.steps, args.seed))
-            print(f"{runs[-1]}", file=sys.stderr, flush=True)
-    command = "python -m vaeseq.examples.midi.benchmark " + shlex.join(
-        sys.argv[1:] if argv is None else argv)
-    if "VAESEQ_DATA_DIR" in os.environ:
-        command = (f"VAESEQ_DATA_DIR={shlex.quote(os.environ['VAESEQ_DATA_DIR'])} "
-                   + command)
-    report = markdown(runs, command, args.steps)
-    files.write_atomically(args.out, report.encode("utf-8"))
-    print(report)
+    args = parser.parse_args(argv)
+    data_dir = os.environ.get("VAESEQ_DATA_DIR")
+    if not data_dir:
+        parser.error("set VAESEQ_DATA_DIR to the shared data directory")
+    if args.only == "none":
+        runs = []
+    elif args.only:
+        runs = [tuple(item.split(":")) for item in args.only.split(",")]
+        for run in runs:
+            if len(run) != 2 or run[0] not in DATA or run[1] not in MODELS:
+                parser.error(f"--only: bad run {':'.join(run)!r}; DATA is one of "
+                             f"{', '.join(DATA)}, MODEL one of {', '.join(MODELS)}")
+    else:
+        runs = [(key, model) for key in DATA for model in MODELS]
+    os.makedirs(args.work_dir, exist_ok=True)
+    for key, model in runs:
+        result = run_one(key, model, data_dir, args.work_dir, args.epochs, args.max_seconds,
+                         args.seed)
+        print(json.dumps(result["test"]), flush=True)
+    results = []
+    for path in sorted(glob.glob(os.path.join(args.work_dir, "*.json"))):
+        with open(path, encoding="utf-8") as f:
+            results.append(json.load(f))
+    if args.out:
+        command = " ".join(shlex.quote(a) for a in [
+            "python", "-m", "vaeseq.examples.midi.benchmark", "--work_dir", args.work_dir,
+            "--out", args.out, "--epochs", str(args.epochs),
+            "--max_seconds", f"{args.max_seconds:g}", "--seed", str(args.seed)])
+        files.write_atomically(args.out, document(results, command).encode("utf-8"))
     return 0
 
 

@@ -163,8 +163,8 @@ class Scorer:
                     first_frame_given=first_frame_given)
 
 
-def load(dataset: str) -> paper_data.PaperData:
-    """A paper `.npz` file, or any MIDI-example source laid out as streams.
+def load(dataset: str, chunk_size: int) -> paper_data.PaperData:
+    """A paper `.npz` file (its own chunks), or any MIDI-example source in chunks.
 
     Raises:
         ValueError: an unreadable or unusable source (one line).
@@ -172,7 +172,8 @@ def load(dataset: str) -> paper_data.PaperData:
     if dataset.endswith(".npz"):
         return paper_data.load(dataset)
     return paper_data.from_pieces(
-        *(midi_dataset.load_sequences(dataset, split) for split in midi_dataset.SPLITS))
+        *(midi_dataset.load_sequences(dataset, split) for split in midi_dataset.SPLITS),
+        chunk_size=chunk_size)
 
 
 class _StreamSteps:
@@ -255,7 +256,8 @@ def train(log_dir: str, source: str, *, preset: str | None = None,
     Args:
         log_dir: the training directory (`vaeseq.examples.common.rundir`),
             with the best checkpoint by validation ELBO in `log_dir/best`.
-        source: a paper `.npz` file or any source `load` reads.
+        source: a paper `.npz` file, or any source `load` reads, cut into
+            chunks of `sequence_size` steps.
         preset: "srnn_paper" (`preset`) for a new run, under `hparams`.
         hparams: overrides in `HParams.parse` syntax.
         epochs: passes over the training streams.
@@ -272,10 +274,13 @@ def train(log_dir: str, source: str, *, preset: str | None = None,
     with errors.bad_input():
         if preset is not None and preset not in PRESETS:
             raise ValueError(f"unknown preset {preset!r}; valid: {', '.join(PRESETS)}")
-        data = load(source)
-        steps_per_epoch = len(data.train.chunks)
         run_hparams, checkpoint_path = rundir.resume(log_dir, hparams_mod.SPEC, hparams)
-        if preset is not None and checkpoint_path is None:
+        new_preset = preset is not None and checkpoint_path is None
+        if new_preset:  # Its sequence_size first: the chunks fix the steps per epoch.
+            run_hparams = hparams_mod.make_hparams(hparams, **preset_values(1))
+        data = load(source, run_hparams.sequence_size)
+        steps_per_epoch = len(data.train.chunks)
+        if new_preset:
             run_hparams = hparams_mod.make_hparams(hparams, **preset_values(steps_per_epoch))
         schedule = training.Schedule(
             iters=min(epochs * steps_per_epoch, iters or epochs * steps_per_epoch),
@@ -323,7 +328,7 @@ def evaluate(log_dir: str, source: str, *, split: str = "test", hparams: str | N
         model = model_mod.make_model(run_hparams)
         model_mod.build(model)
         rundir.restore(tf.train.Checkpoint(model=model), path)
-        data = load(source)
+        data = load(source, run_hparams.sequence_size)
     scorer = Scorer(model, run_hparams.log_prob_samples)
     seed = 0 if seed is None else seed
     if split == "test":

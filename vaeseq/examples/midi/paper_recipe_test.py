@@ -9,22 +9,14 @@ import pytest
 from vaeseq import testing
 from vaeseq.examples.common import errors
 from vaeseq.examples.midi import cli
-from vaeseq.examples.midi import paper_data
 from vaeseq.examples.midi import paper_recipe
+from vaeseq.examples.midi import testdata
 
-TINY = ("rnn_hidden_sizes=[6],latent_size=3,obs_encoder_fc_layers=[5,5],"
-        "latent_decoder_fc_layers=[4],obs_decoder_fc_hidden_layers=[7],log_prob_samples=2")
+TINY = testdata.PAPER_TINY_HPARAMS
 
 
-def _npz(tmp_path, streams=paper_data.NUM_STREAMS):
-    rng = np.random.default_rng(1)
-    rolls = lambda *shape: (rng.random((*shape, 88)) < 0.1).astype(np.float32)
-    mask = (np.arange(6)[None] < np.array([6, 3, 5])[:, None]).astype(np.float32)
-    x_train, x_valid, x_test = rolls(2 * streams, 4), rolls(streams, 4), rolls(3, 6)
-    path = str(tmp_path / "tiny.npz")
-    np.savez(path, x_train=x_train, u_train=x_train, x_valid=x_valid, u_valid=x_valid,
-             x_test=x_test, u_test=x_test, mask_test=mask)
-    return path
+def _npz(tmp_path):
+    return testdata.paper_npz(tmp_path)
 
 
 def test_preset_schedules_follow_the_epochs():

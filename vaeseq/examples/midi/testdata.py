@@ -1,12 +1,19 @@
-"""Where the tests find the shared data (`$VAESEQ_DATA_DIR`, else `../shared/data`).
+"""Test data: the shared files (`$VAESEQ_DATA_DIR`, else `../shared/data`), and tiny ones.
 
-Tests that need a file call `data_path`, which skips them when it is missing.
+Tests that need a shared file call `data_path`, which skips them when it is
+missing; `paper_npz` makes a tiny file in the SRNN paper's `.npz` layout.
 """
 
 import os
 import pathlib
 
+import numpy as np
 import pytest
+
+# Tiny layer sizes for the paper's recipe (its preset is 300/500 units wide).
+PAPER_TINY_HPARAMS = (
+    "rnn_hidden_sizes=[6],latent_size=3,obs_encoder_fc_layers=[5,5],"
+    "latent_decoder_fc_layers=[4],obs_decoder_fc_hidden_layers=[7],log_prob_samples=2")
 
 DATA_DIR = pathlib.Path(
     os.environ.get("VAESEQ_DATA_DIR")
@@ -22,3 +29,20 @@ def data_path(path: pathlib.Path) -> str:
     if not path.exists():
         pytest.skip(f"test data not found: {path}")
     return str(path)
+
+
+def paper_npz(directory: pathlib.Path, streams: int = 16) -> str:
+    """Writes `directory/tiny.npz` in the paper's layout; returns its path.
+
+    Two batches of training streams and one of validation streams, of 4
+    steps each; three test pieces of 6, 3 and 5 steps.
+    """
+    rng = np.random.default_rng(1)
+    def rolls(*shape):
+        return (rng.random((*shape, 88)) < 0.1).astype(np.float32)
+    mask = (np.arange(6)[None] < np.array([6, 3, 5])[:, None]).astype(np.float32)
+    x_train, x_valid, x_test = rolls(2 * streams, 4), rolls(streams, 4), rolls(3, 6)
+    path = str(directory / "tiny.npz")
+    np.savez(path, x_train=x_train, u_train=x_train, x_valid=x_valid, u_valid=x_valid,
+             x_test=x_test, u_test=x_test, mask_test=mask)
+    return path

@@ -1,0 +1,45 @@
+"""The benchmark command: one tiny run end to end, the table, bad flags."""
+
+import json
+import os
+
+import numpy as np
+import pytest
+
+from vaeseq import testing
+from vaeseq.examples.midi import benchmark
+from vaeseq.examples.midi import testdata
+
+
+def test_one_run_writes_its_result_and_the_document(tmp_path, monkeypatch):
+    data_dir = tmp_path / "data"
+    (data_dir / "polyphonic").mkdir(parents=True)
+    npz = testdata.paper_npz(data_dir / "polyphonic")
+    monkeypatch.setitem(benchmark.DATA, "jsb_npz", benchmark.Data(
+        "tiny", os.path.basename(npz), testdata.PAPER_TINY_HPARAMS, "SRNN -4.74"))
+    monkeypatch.setenv("VAESEQ_DATA_DIR", str(data_dir))
+    work_dir, out = str(tmp_path / "work"), str(tmp_path / "bench.md")
+    assert benchmark.main(["--work_dir", work_dir, "--out", out, "--only", "jsb_npz:SRNN",
+                           "--epochs", "2"]) == 0
+    with open(os.path.join(work_dir, "jsb_npz_SRNN.json"), encoding="utf-8") as f:
+        result = json.load(f)
+    assert result["steps"] == 4 and result["best_step"] in (2, 4)
+    assert np.isfinite(result["test"]["piece_mean_elbo_per_step"])
+    with open(out, encoding="utf-8") as f:
+        text = f.read()
+    row = [line for line in text.splitlines() if line.startswith("| tiny | SRNN |")]
+    assert len(row) == 1 and f"{result['test']['piece_mean_elbo_per_step']:.3f}" in row[0]
+    assert "--work_dir" in text and "SRNN -4.74" in row[0]
+
+
+@pytest.mark.parametrize("only", ["jsb_npz", "jsb_npz:LSTM", "abc:SRNN"])
+def test_bad_only_is_a_usage_error(tmp_path, monkeypatch, only, capsys):
+    monkeypatch.setenv("VAESEQ_DATA_DIR", str(tmp_path))
+    with pytest.raises(SystemExit) as exit_info:
+        benchmark.main(["--work_dir", str(tmp_path), "--only", only])
+    assert exit_info.value.code == 2
+    assert "--only: bad run" in capsys.readouterr().err
+
+
+if __name__ == "__main__":
+    testing.main(__file__)
