@@ -55,12 +55,12 @@ DATA = {
 
 
 def run_one(key: str, model: str, data_dir: str, work_dir: str, epochs: int,
-            max_seconds: float | None, seed: int) -> dict:
+            max_seconds: float | None, seed: int, hparams: str = "") -> dict:
     """Trains and scores one model on one data file; writes and returns its result."""
     data = DATA[key]
     path = os.path.join(data_dir, "polyphonic", data.path)
     log_dir = os.path.join(work_dir, f"{key}_{model}")
-    overrides = ",".join(x for x in (f"vae_type={model}", data.hparams) if x)
+    overrides = ",".join(x for x in (f"vae_type={model}", data.hparams, hparams) if x)
     start = time.monotonic()
     trained = paper_recipe.train(log_dir, path, preset="srnn_paper", hparams=overrides,
                                  epochs=epochs, max_seconds=max_seconds, seed=seed)
@@ -150,6 +150,9 @@ def main(argv=None) -> int:
     parser.add_argument("--max_seconds", type=float, default=3600.0,
                         help="training time limit of each run")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--hparams", default="",
+                        help="overrides for every run, after the data set's (e.g. tiny sizes "
+                        "for a smoke test)")
     args = parser.parse_args(argv)
     data_dir = os.environ.get("VAESEQ_DATA_DIR")
     if not data_dir:
@@ -167,7 +170,7 @@ def main(argv=None) -> int:
     os.makedirs(args.work_dir, exist_ok=True)
     for key, model in runs:
         result = run_one(key, model, data_dir, args.work_dir, args.epochs, args.max_seconds,
-                         args.seed)
+                         args.seed, args.hparams)
         print(json.dumps(result["test"]), flush=True)
     results = []
     for path in sorted(glob.glob(os.path.join(args.work_dir, "*.json"))):
