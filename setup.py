@@ -22,6 +22,8 @@ setuptools.setup(
         "tensorflow>=2.21,<2.22",
         "tensorflow-probability>=0.25,<0.26",
         "tf-keras>=2.21,<2.22",
+        # Every command writes TensorBoard summaries: the viewer comes along.
+        "tensorboard>=2.21,<2.22",
         "dm-sonnet>=2.0.2,<2.1",
         "numpy>=2,<3",
         "absl-py>=2",
