@@ -87,6 +87,23 @@ def test_cli_runs_the_recipe(tmp_path, capsys):
         assert json.load(f)[data]["split"] == "test"
 
 
+@pytest.mark.parametrize("command", ["train", "evaluate"])
+def test_cli_bad_npz_is_one_line_and_status_2(tmp_path, capsys, command):
+    arrays = dict(np.load(_npz(tmp_path)))
+    arrays["mask_test"] = arrays["mask_test"][:, :4]
+    bad = str(tmp_path / "bad.npz")
+    np.savez(bad, **arrays)
+    log_dir = str(tmp_path / "run")
+    if command == "evaluate":  # A trained run to evaluate with.
+        assert cli.main(["train", "--dataset", _npz(tmp_path), "--log_dir", log_dir,
+                         "--hparams", TINY, "--epochs", "1"]) == 0
+        capsys.readouterr()
+    assert cli.main([command, "--dataset", bad, "--log_dir", log_dir]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"vaeseq-midi {command}: error: {bad}: mask_test has shape [3, 4], "
+                   "x_test's pieces [3, 6]"]
+
+
 def test_bad_input_writes_nothing(tmp_path):
     bad = tmp_path / "bad.npz"
     bad.write_text("no")
