@@ -101,5 +101,19 @@ def test_bad_observations():
         train.TrainOps(hparams, model)(None, tf.zeros([BATCH, STEPS, OBS + 1]))
 
 
+@pytest.mark.parametrize("override, match", [
+    (dict(learning_rate=float("nan")), "learning_rate must be a positive finite number"),
+    (dict(learning_rate=0.0), "learning_rate must be a positive finite number"),
+    (dict(adam_epsilon=float("inf")), "adam_epsilon"),
+    (dict(learning_rate_decay_factor=-0.5), "learning_rate_decay_factor"),
+    (dict(clip_gradient_norm=float("nan")), "clip_gradient_norm must be a finite number >= 0"),
+    (dict(l2_regularization=-1.0), "l2_regularization"),
+])
+def test_optimizer_hparams_that_would_corrupt_the_variables_are_refused(override, match):
+    hparams, model = testing.tiny_model("RNN", **override)
+    with pytest.raises(ValueError, match=match):
+        train.TrainOps(hparams, model)
+
+
 if __name__ == "__main__":
     testing.main(__file__)

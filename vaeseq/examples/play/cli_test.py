@@ -73,6 +73,7 @@ def test_run_shows_an_episode_as_text(flags, trained_dir, capsys):
     ("train", ["--hparams", "vae_type=RNN"], "architecture"),
     ("train", ["--iters", "-1"], "iters"),
     ("train", ["--max_seconds", "0"], "max_seconds"),
+    ("train", ["--hparams", "learning_rate=nan"], "learning_rate must be a positive"),
     ("evaluate", ["--episodes", "0"], "episodes"),
     ("evaluate", ["--hparams", "policy_layers=[4]"], "architecture"),
     ("run", ["--hparams", "discount=high"], "discount"),

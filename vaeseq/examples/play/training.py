@@ -75,16 +75,17 @@ def train(log_dir: str, schedule: Schedule, *, hparams: str | None = None,
             tf.random.set_seed(seed)
         vae = model.make_model(run_hparams)
         model.build(vae)
-    iteration = tf.Variable(0, dtype=tf.int64, trainable=False, name="iteration")
-    if checkpoint_path is not None:  # First the count, so a resumed run plays new episodes.
-        rundir.restore(tf.train.Checkpoint(iteration=iteration), checkpoint_path)
-    loop_seed = None if seed is None else seed + int(iteration.numpy())
-    loop = loop_mod.Loop(run_hparams, vae, loop_seed, make_env)
-    checkpoint = tf.train.Checkpoint(model=vae, train_ops=loop.train_ops,
-                                     policy_trainer=loop.policy_trainer, best=loop.best,
-                                     iteration=iteration)
-    if checkpoint_path is not None:
-        rundir.restore(checkpoint, checkpoint_path)
+        iteration = tf.Variable(0, dtype=tf.int64, trainable=False, name="iteration")
+        if checkpoint_path is not None:  # First the count, so a resumed run plays new episodes.
+            rundir.restore(tf.train.Checkpoint(iteration=iteration), checkpoint_path)
+        loop_seed = None if seed is None else seed + int(iteration.numpy())
+        # Builds TrainOps, which checks the optimizer's hyperparameters.
+        loop = loop_mod.Loop(run_hparams, vae, loop_seed, make_env)
+        checkpoint = tf.train.Checkpoint(model=vae, train_ops=loop.train_ops,
+                                         policy_trainer=loop.policy_trainer, best=loop.best,
+                                         iteration=iteration)
+        if checkpoint_path is not None:
+            rundir.restore(checkpoint, checkpoint_path)
     rundir.save_hparams(log_dir, hparams_mod.SPEC, run_hparams)
 
     def step() -> dict[str, float]:
