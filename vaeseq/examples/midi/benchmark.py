@@ -76,7 +76,8 @@ def run_one(key: str, model: str, data_dir: str, work_dir: str, epochs: int,
         best = json.load(f)
     start = time.monotonic()
     scores = paper_recipe.evaluate(log_dir, path, seed=seed)[path]
-    result = dict(data=key, model=model, hparams=overrides, steps=trained.step,
+    result = dict(data=key, model=model, hparams=overrides, epochs=epochs,
+                  max_seconds=max_seconds, steps=trained.step,
                   stopped_by=trained.stopped_by, best_step=best["step"],
                   best_valid_elbo_per_step=round(best["valid_elbo_per_step"], 4),
                   train_seconds=round(train_seconds), eval_seconds=round(time.monotonic() - start),
@@ -91,16 +92,27 @@ def table(results: list[dict]) -> str:
     order = {(key, model): i for i, (key, model) in
              enumerate((k, m) for k in DATA for m in MODELS)}
     lines = ["| Data | Model | Piece-mean ELBO | ELBO | IW bound (K) | KL | Active units "
-             "| Steps (best) | Train / eval time | Published |",
-             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+             "| Steps (best) | Ended by | Train / eval time | Published |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |"]
     for r in sorted(results, key=lambda r: order[(r["data"], r["model"])]):
         t = r["test"]
         lines.append(
             f"| {DATA[r['data']].name} | {r['model']} | {t['piece_mean_elbo_per_step']:.3f} "
             f"| {t['elbo_per_step']:.3f} | {t['iw_log_prob_per_step']:.3f} ({t['iw_samples']}) "
             f"| {t['kl_per_step']:.3f} | {t['active_units']} | {r['steps']} ({r['best_step']}) "
-            f"| {r['train_seconds']} s / {r['eval_seconds']} s | {DATA[r['data']].published} |")
+            f"| {_ended_by(r)} | {r['train_seconds']} s / {r['eval_seconds']} s "
+            f"| {DATA[r['data']].published} |")
     return "\n".join(lines)
+
+
+def _ended_by(result: dict) -> str:
+    """How a run's training ended: its epochs, or its time limit."""
+    if result["stopped_by"] == "time limit":
+        limit = result.get("max_seconds")
+        return f"time limit ({limit:g} s)" if limit else "time limit"
+    if result["stopped_by"]:
+        return result["stopped_by"]
+    return f"{result['epochs']} epochs" if "epochs" in result else "all epochs"
 
 
 def document(results: list[dict], command: str) -> str:
@@ -134,9 +146,11 @@ validation ELBO scored once on the test pieces.
 {table(results)}
 
 Machine: {platform.machine()}, {os.cpu_count()} CPU cores, shared with other
-work; train time includes tracing and each epoch's validation. The whole
-table is remade by the command below (`--only DATA:MODEL` runs one row and
-rewrites the table from every result kept in the work directory):
+work; train time includes tracing and each epoch's validation; "Ended by"
+says whether a run trained all its epochs or stopped at its time limit.
+The whole table is remade by the command below (`--only DATA:MODEL` runs
+one row, with its own `--epochs` and `--max_seconds`, and rewrites the table
+from every result kept in the work directory):
 
 ```
 {command}

@@ -29,7 +29,7 @@ def test_one_run_writes_its_result_and_the_document(tmp_path, monkeypatch):
         text = f.read()
     row = [line for line in text.splitlines() if line.startswith("| tiny | SRNN |")]
     assert len(row) == 1 and f"{result['test']['piece_mean_elbo_per_step']:.3f}" in row[0]
-    assert "--work_dir" in text and "SRNN -4.74" in row[0]
+    assert "--work_dir" in text and "SRNN -4.74" in row[0] and "| 2 epochs |" in row[0]
 
 
 @pytest.mark.parametrize("only", ["jsb_npz", "jsb_npz:LSTM", "abc:SRNN"])
