@@ -69,12 +69,17 @@ def save_hparams(log_dir: str, spec: hparams_mod.ExampleHParams,
 def latest_checkpoint(log_dir: str) -> str | None:
     """The prefix of the newest checkpoint in `log_dir`, or None if none.
 
+    Without the `checkpoint` state file (deleted, or lost), the checkpoint
+    with the highest step among the `ckpt-<step>.index` files is the newest:
+    a run that still has checkpoints resumes from them rather than starting
+    again at step 0 and overwriting them.
+
     Raises:
         LogDirError: the checkpoint state file is corrupt.
     """
     state_path = os.path.join(log_dir, _CHECKPOINT_STATE_FILE)
     if not os.path.exists(state_path):
-        return None
+        return _highest_numbered_checkpoint(log_dir)
     tf_logger = tf.get_logger()
     level = tf_logger.level
     tf_logger.setLevel(logging.ERROR)  # It logs, then ignores, parse errors.
@@ -87,6 +92,19 @@ def latest_checkpoint(log_dir: str) -> str | None:
     if state is None or not state.model_checkpoint_path:
         raise LogDirError(f"Corrupt checkpoint state file {state_path}.")
     return state.model_checkpoint_path
+
+
+def _highest_numbered_checkpoint(log_dir: str) -> str | None:
+    """`log_dir/ckpt-<N>` with the largest N that has an index file, or None."""
+    if not os.path.isdir(log_dir):
+        return None
+    prefix, suffix = CHECKPOINT_PREFIX + "-", ".index"
+    steps = [int(name[len(prefix):-len(suffix)]) for name in os.listdir(log_dir)
+             if name.startswith(prefix) and name.endswith(suffix)
+             and name[len(prefix):-len(suffix)].isdigit()]
+    if not steps:
+        return None
+    return os.path.join(log_dir, f"{prefix}{max(steps)}")
 
 
 def resume(log_dir: str, spec: hparams_mod.ExampleHParams,

@@ -92,6 +92,24 @@ def test_manager_keeps_the_newest(tmp_path):
     assert rundir.latest_checkpoint(log_dir) == os.path.join(log_dir, "ckpt-5")
 
 
+def test_without_the_state_file_the_highest_step_is_the_newest(tmp_path):
+    """A deleted `checkpoint` file must not make a run start again over its checkpoints."""
+    log_dir = str(tmp_path)
+    checkpoint = tf.train.Checkpoint(weight=tf.Variable(1.0))
+    manager = rundir.checkpoint_manager(checkpoint, log_dir)
+    for step in (8, 9, 10):
+        manager.save(checkpoint_number=step)
+    os.remove(os.path.join(log_dir, "checkpoint"))
+    (tmp_path / "ckpt-x.index").write_bytes(b"")  # Not a step: ignored.
+    assert rundir.latest_checkpoint(log_dir) == os.path.join(log_dir, "ckpt-10")
+    # A resumed run's manager then saves beside them without deleting any.
+    rundir.checkpoint_manager(checkpoint, log_dir).save(checkpoint_number=11)
+    names = sorted(name for name in os.listdir(log_dir) if name.startswith("ckpt-1"))
+    assert "ckpt-10.index" in names and "ckpt-11.index" in names
+    assert rundir.latest_checkpoint(log_dir) == os.path.join(log_dir, "ckpt-11")
+    assert rundir.latest_checkpoint(str(tmp_path / "missing")) is None
+
+
 def test_restore(tmp_path):
     path = save_checkpoint(str(tmp_path), value=2.5)
     weight = tf.Variable(0.0)
