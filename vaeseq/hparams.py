@@ -407,6 +407,24 @@ class HParams:
                 f"{self._types[name]}.") from None
 
 
+# Layer widths of the library's models: each a positive int, or a list of them.
+MODEL_SIZES = ("latent_size", "rnn_hidden_sizes", "obs_encoder_fc_layers",
+               "obs_decoder_fc_hidden_layers", "latent_decoder_fc_layers")
+
+
+def check_model_sizes(hparams: HParams) -> None:
+    """Raises ValueError naming the first of `MODEL_SIZES` that is not positive.
+
+    A zero or negative width would otherwise fail inside TensorFlow (or
+    abort the process) at the first step.
+    """
+    for name in MODEL_SIZES:
+        value = getattr(hparams, name)
+        sizes = value if isinstance(value, list) else [value]
+        if any(size < 1 for size in sizes):
+            raise ValueError(f"{name} must hold positive sizes, got {value}")
+
+
 def make_hparams(flag_value: str | None = None, **overrides: Any) -> HParams:
     """Returns the library's default hyperparameters, overridden.
 

@@ -35,6 +35,7 @@ import tensorflow_probability as tfp
 
 from vaeseq import agent as agent_mod
 from vaeseq import dist_module
+from vaeseq import hparams as hparams_mod
 from vaeseq import masks
 from vaeseq import util
 
@@ -116,6 +117,7 @@ class VAEBase(snt.Module, abc.ABC):
     def __init__(self, hparams, agent: agent_mod.Agent, obs_encoder: snt.Module,
                  obs_decoder: dist_module.DistModule, name: str | None = None):
         super().__init__(name=name)
+        hparams_mod.check_model_sizes(hparams)
         self._hparams = hparams
         self._agent = agent
         self._obs_encoder = obs_encoder

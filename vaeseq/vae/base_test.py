@@ -215,6 +215,17 @@ def test_srnn_backward_input_sets_what_the_backward_rnn_reads():
         testing.tiny_model("SRNN", srnn_backward_input="d")
 
 
+@pytest.mark.parametrize("override, name", [
+    (dict(latent_size=0), "latent_size"),
+    (dict(rnn_hidden_sizes=[4, 0]), "rnn_hidden_sizes"),
+    (dict(obs_decoder_fc_hidden_layers=[-3]), "obs_decoder_fc_hidden_layers"),
+    (dict(latent_decoder_fc_layers=[0]), "latent_decoder_fc_layers"),
+])
+def test_non_positive_sizes_are_refused_when_the_model_is_built(override, name):
+    with pytest.raises(ValueError, match=f"^{name} must hold positive sizes"):
+        testing.tiny_model("SRNN", **override)
+
+
 def test_unknown_vae_type():
     hparams = testing.tiny_hparams("LSTM")
     with pytest.raises(ValueError, match="unknown vae_type 'LSTM'; valid: ISEQ, RNN, SRNN"):
