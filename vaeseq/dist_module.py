@@ -51,7 +51,8 @@ class DistModule(snt.Module, abc.ABC):
                 f"observations of shape {events.shape.as_list()} do not match "
                 f"{type(self).__name__}: expected [{', '.join(['batch', 'time'][:batch_dims])}"
                 f"{''.join(', ' + str(d) for d in self.event_size.as_list())}]")
-        if events.dtype.is_integer != self.event_dtype.is_integer or events.dtype.is_bool:
+        if (events.dtype.is_integer != self.event_dtype.is_integer or events.dtype.is_bool
+                or (self.event_dtype.is_floating and events.dtype != self.event_dtype)):
             raise ValueError(
                 f"observations of dtype {events.dtype.name} do not match "
                 f"{type(self).__name__}, which models {self.event_dtype.name} events")

@@ -192,10 +192,26 @@ class VAEBase(snt.Module, abc.ABC):
             state if None.
         """
 
+    def _check_contexts(self, contexts, observed) -> None:
+        """Raises ValueError unless contexts `[B, T, ...]` fit observations `[B, T, ...]`."""
+        contexts = tf.convert_to_tensor(contexts)
+        expected = self._agent.context_dtype
+        if contexts.dtype != expected:
+            raise ValueError(f"contexts must be {expected.name}, got {contexts.dtype.name}")
+        if (contexts.shape.rank is not None and contexts.shape.rank < 3) or not (
+                contexts.shape[:2].is_compatible_with(observed.shape[:2])):
+            raise ValueError(f"contexts must have shape {observed.shape[:2].as_list() + ['...']} "
+                             f"(batch and time as the observations'), got "
+                             f"{contexts.shape.as_list()}")
+        if observed.shape[0] == 0 or observed.shape[1] == 0:
+            raise ValueError("sequences must have a batch and at least one step, got "
+                             f"observations of shape {observed.shape.as_list()}")
+
     def _prepare(self, contexts, observed, mask, initial_state):
         """Checks the inputs; returns (seq_lengths or None, CarriedState)."""
         self._obs_decoder.check_events(observed)
         observed = tf.convert_to_tensor(observed)
+        self._check_contexts(contexts, observed)
         seq_lengths = None if mask is None else masks.lengths(mask, observed.shape[1])
         if initial_state is None:
             initial_state = self.initial_state(tf.shape(observed)[0])
@@ -281,7 +297,7 @@ class VAEBase(snt.Module, abc.ABC):
           mask: optional prefix mask `[B, T]` of the real steps.
           initial_state: optional `CarriedState` to continue from.
         """
-        k = num_samples or self._hparams.log_prob_samples
+        k = self._hparams.log_prob_samples if num_samples is None else num_samples
         if k < 1:
             raise ValueError(f"num_samples must be >= 1, got {k}")
         seq_lengths, state = self._prepare(contexts, observed, mask, initial_state)

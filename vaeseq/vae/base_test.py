@@ -117,6 +117,7 @@ def test_eager_and_tf_function_agree(vae_type, options):
 
 @pytest.mark.parametrize("vae_type", VAE_TYPES)
 def test_importance_weighted_bound_tightens_with_samples(vae_type):
+    tf.random.set_seed(0)  # The initial weights too: the same model whatever ran before.
     _, model = testing.tiny_model(vae_type)
     observed, inputs = _data()
     replicas = 64  # Average many independent estimates of each bound.
@@ -224,6 +225,26 @@ def test_srnn_backward_input_sets_what_the_backward_rnn_reads():
 def test_non_positive_sizes_are_refused_when_the_model_is_built(override, name):
     with pytest.raises(ValueError, match=f"^{name} must hold positive sizes"):
         testing.tiny_model("SRNN", **override)
+
+
+def test_input_mistakes_are_value_errors_naming_the_argument():
+    _, model = testing.tiny_model("SRNN")
+    observed, inputs = _data()
+    contexts = _contexts(model, observed, inputs)
+    cases = [
+        (lambda: model.infer_latents(tf.cast(contexts, tf.float64), observed),
+         "contexts must be float32, got float64"),
+        (lambda: model.infer_latents(contexts, tf.cast(observed, tf.float64)),
+         "observations of dtype float64"),
+        (lambda: model.infer_latents(contexts[:1], observed), r"contexts must have shape \[2, 3"),
+        (lambda: model.log_prob_observed(contexts[:, :2], contexts, observed),
+         r"contexts must have shape \[2, 3"),
+        (lambda: model.infer_latents(contexts[:, :0], observed[:, :0]), "at least one step"),
+        (lambda: model.iw_log_prob(contexts, observed, num_samples=0), "num_samples must be >= 1"),
+    ]
+    for call, match in cases:
+        with pytest.raises(ValueError, match=match):
+            call()
 
 
 def test_unknown_vae_type():
