@@ -11,12 +11,24 @@ import abc
 import sonnet as snt
 import tensorflow as tf
 
+from vaeseq import abstract
 from vaeseq import masks
 from vaeseq import util
 
 
 class Agent(snt.Module, abc.ABC):
-    """Receives observations and supplies contexts."""
+    """Receives observations and supplies contexts.
+
+    A subclass defines `context_size`, `state_size`, `initial_state`,
+    `observe` and `context`; constructing one that lacks any raises a
+    TypeError naming them.
+    """
+
+    ABSTRACT = ("context_size", "state_size", "initial_state", "observe", "context")
+
+    def __init__(self, name: str | None = None):
+        super().__init__(name=name)
+        abstract.check_defined(self, Agent, Agent.ABSTRACT)
 
     @property
     @abc.abstractmethod
@@ -92,7 +104,16 @@ class Agent(snt.Module, abc.ABC):
 
 
 class Environment(snt.RNNCore, abc.ABC):
-    """`(env_input, state) -> (observation, state)`: a world the agent acts in."""
+    """`(env_input, state) -> (observation, state)`: a world the agent acts in.
+
+    A subclass defines `output_size`, `initial_state` and `__call__`.
+    """
+
+    ABSTRACT = ("output_size", "initial_state", "__call__")
+
+    def __init__(self, name: str | None = None):
+        super().__init__(name=name)
+        abstract.check_defined(self, Environment, Environment.ABSTRACT)
 
     @property
     @abc.abstractmethod

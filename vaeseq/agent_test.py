@@ -1,6 +1,7 @@
 """Agents: the fast context path matches the step-wise one; environment rollouts."""
 
 import numpy as np
+import pytest
 import sonnet as snt
 import tensorflow as tf
 
@@ -77,6 +78,19 @@ def test_contexts_and_observations_from_environment():
 def test_null_inputs_shape():
     assert agent.null_inputs(2, 3).shape == (2, 3, 0)
     assert isinstance(CountingAgent(), snt.Module)
+
+
+def test_a_missing_abstract_member_fails_at_construction_with_its_name():
+    class Partial(agent.Agent):
+        def observe(self, agent_input, observation, state):
+            return observation
+
+        def context(self, agent_input, state):
+            return state
+
+    with pytest.raises(TypeError, match="Partial must define context_size, state_size, "
+                                        "initial_state \\(abstract in Agent\\)"):
+        Partial()
 
 
 if __name__ == "__main__":

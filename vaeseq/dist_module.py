@@ -13,11 +13,24 @@ import sonnet as snt
 import tensorflow as tf
 import tensorflow_probability as tfp
 
+from vaeseq import abstract
+
 tfd = tfp.distributions
 
 
 class DistModule(snt.Module, abc.ABC):
-    """Features -> parameters -> a distribution over one event."""
+    """Features -> parameters -> a distribution over one event.
+
+    A subclass defines `event_size`, `event_dtype`, `__call__` and `dist`
+    (a `DistCore` also `state_size` and `initial_state`); constructing one
+    that lacks any raises a TypeError naming them.
+    """
+
+    ABSTRACT = ("event_size", "event_dtype", "__call__", "dist")
+
+    def __init__(self, name: str | None = None):
+        super().__init__(name=name)
+        abstract.check_defined(self, DistModule, DistModule.ABSTRACT)
 
     @property
     @abc.abstractmethod
@@ -65,6 +78,10 @@ class DistCore(DistModule):
     distribution of this step; once the event is known (sampled or
     observed) `_next_state(state_arg, event)` gives the next state.
     """
+
+    def __init__(self, name: str | None = None):
+        super().__init__(name=name)
+        abstract.check_defined(self, DistCore, ("state_size", "initial_state"))
 
     @property
     @abc.abstractmethod
