@@ -58,9 +58,7 @@ class GRU(snt.RNNCore):
         """`[..., D]` -> `[..., 3H]`: the part of the gates that ignores state."""
         inputs = tf.convert_to_tensor(inputs)
         self._initialize(inputs.shape[-1])
-        flat = tf.reshape(inputs, [-1, inputs.shape[-1]])
-        projected = tf.matmul(flat, self.w_x, transpose_b=True) + self.b_x
-        return tf.reshape(projected, tf.concat([tf.shape(inputs)[:-1], [3 * self._hidden_size]], 0))
+        return lstm.project(inputs, self.w_x, self.b_x)
 
     def step(self, projected: tf.Tensor, hidden: tf.Tensor):
         """One step from a projected input `[B, 3H]`; returns (`[B, H]`, state)."""

@@ -22,6 +22,19 @@ LSTMState = collections.namedtuple("LSTMState", ["hidden", "cell"])
 MAX_STATIC_STEPS = 128
 
 
+def project(inputs: tf.Tensor, weights: tf.Tensor, bias: tf.Tensor) -> tf.Tensor:
+    """`inputs W^T + b` over every leading axis: `[..., D]`, W `[O, D]` -> `[..., O]`.
+
+    One matmul for all steps of a sequence: the input half of a recurrent
+    layer's gates (`LSTM`, `gru.GRU`).
+    """
+    if inputs.shape.rank == 2:
+        return tf.matmul(inputs, weights, transpose_b=True) + bias
+    flat = tf.reshape(inputs, [-1, inputs.shape[-1]])
+    projected = tf.matmul(flat, weights, transpose_b=True) + bias
+    return tf.reshape(projected, tf.concat([tf.shape(inputs)[:-1], [weights.shape[0]]], 0))
+
+
 class LSTM(snt.RNNCore):
     """A single LSTM layer: gates = x W_x^T + h W_h^T + b, in order (i, g, f, o).
 
@@ -62,11 +75,7 @@ class LSTM(snt.RNNCore):
         """`[..., D]` -> `[..., 4H]`: the part of the gates that ignores state."""
         inputs = tf.convert_to_tensor(inputs)
         self._initialize(inputs.shape[-1])
-        if inputs.shape.rank == 2:
-            return tf.matmul(inputs, self.w_x, transpose_b=True) + self.b
-        flat = tf.reshape(inputs, [-1, inputs.shape[-1]])
-        projected = tf.matmul(flat, self.w_x, transpose_b=True) + self.b
-        return tf.reshape(projected, tf.concat([tf.shape(inputs)[:-1], [4 * self._hidden_size]], 0))
+        return project(inputs, self.w_x, self.b)
 
     def step(self, projected: tf.Tensor, state: LSTMState):
         """One step from a projected input `[B, 4H]`; returns (`[B, H]`, state)."""
