@@ -121,7 +121,10 @@ class CommandLine:
                 setattr(args, name, resolve_path(base, getattr(args, name)))
             if self.resolve_paths is not None:
                 self.resolve_paths(args, base)
-        tf_errors = import_quietly("tensorflow").errors
+        try:
+            tf_errors = import_quietly("tensorflow").errors
+        except KeyboardInterrupt:  # Ctrl-C while TensorFlow loads.
+            return 130
         try:
             return self.commands[args.command](args)
         except errors.InputError as err:
@@ -174,8 +177,7 @@ def resolve_path(base: str, path: str | None) -> str | None:
 
 def print_error(prog: str, err: Exception) -> None:
     """Prints `prog: error: message` on one line to stderr."""
-    message = " ".join(str(err).split()) or type(err).__name__
-    print(f"{prog}: error: {message}", file=sys.stderr)
+    print(f"{prog}: error: {errors.one_line(err)}", file=sys.stderr)
 
 
 def report_training(step: int, stopped_by: str | None, log_dir: str) -> None:

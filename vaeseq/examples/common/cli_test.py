@@ -59,6 +59,16 @@ def test_exit_statuses(raised, status, message, capsys):
     assert capsys.readouterr().err == message
 
 
+def test_ctrl_c_while_tensorflow_loads(monkeypatch, capsys):
+    def interrupted(module):
+        assert module == "tensorflow"
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "import_quietly", interrupted)
+    assert COMMAND_LINE.main(["train", "--log_dir", "d"]) == 130
+    assert capsys.readouterr() == ("", "")
+
+
 def test_bugs_keep_their_traceback():
     def buggy(args):
         raise KeyError(args.log_dir)

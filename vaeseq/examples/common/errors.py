@@ -10,6 +10,11 @@ import contextlib
 from typing import Iterator
 
 
+def one_line(err: BaseException) -> str:
+    """The message of `err` on one line (its type's name if it has none)."""
+    return " ".join(str(err).split()) or type(err).__name__
+
+
 class InputError(ValueError):
     """Bad input, found before anything was written."""
 

@@ -7,7 +7,9 @@ files; an example may add files of its own (the text example's vocabulary).
 
 Nothing here writes except `save_hparams` (atomically) and the manager
 made by `checkpoint_manager`, so a run can check everything first and
-leave a directory it rejects as it was. Typical use::
+leave a directory it rejects as it was. A training run holds the directory
+alone (`dirlock`): `resume` claims it before reading it, `save_hparams`
+creates it if need be. Typical use::
 
     hparams, path = rundir.resume(log_dir, SPEC, flag_value)  # training
     hparams, path = rundir.trained(log_dir, SPEC, flag_value)  # inference
@@ -16,9 +18,12 @@ leave a directory it rejects as it was. Typical use::
 
 import logging
 import os
+import sys
 
 import tensorflow as tf
 
+from vaeseq import distribute
+from vaeseq.examples.common import dirlock
 from vaeseq.examples.common import errors
 from vaeseq.examples.common import files
 from vaeseq.examples.common import hparams as hparams_mod
@@ -59,8 +64,15 @@ def load_hparams(log_dir: str, spec: hparams_mod.ExampleHParams,
 
 def save_hparams(log_dir: str, spec: hparams_mod.ExampleHParams,
                  hparams: HParams) -> None:
-    """Writes `hparams.json` atomically unless it holds `hparams` already."""
-    os.makedirs(log_dir, exist_ok=True)
+    """Writes `hparams.json` atomically unless it holds `hparams` already.
+
+    The first write of a training run: it creates `log_dir` if need be and
+    makes sure this process holds it (`dirlock.lock_for_writing`).
+
+    Raises:
+        dirlock.LogDirBusyError: another training run holds `log_dir`.
+    """
+    dirlock.lock_for_writing(log_dir)
     if load_hparams(log_dir, spec, None) != hparams:
         files.write_atomically(os.path.join(log_dir, HPARAMS_FILE),
                                hparams.to_json().encode("utf-8"))
@@ -96,15 +108,22 @@ def latest_checkpoint(log_dir: str) -> str | None:
 
 def _highest_numbered_checkpoint(log_dir: str) -> str | None:
     """`log_dir/ckpt-<N>` with the largest N that has an index file, or None."""
+    steps = _checkpoint_steps(log_dir)
+    return _checkpoint_path(log_dir, steps[-1]) if steps else None
+
+
+def _checkpoint_steps(log_dir: str) -> list[int]:
+    """The N of every `ckpt-<N>.index` in `log_dir`, in increasing order."""
     if not os.path.isdir(log_dir):
-        return None
+        return []
     prefix, suffix = CHECKPOINT_PREFIX + "-", ".index"
-    steps = [int(name[len(prefix):-len(suffix)]) for name in os.listdir(log_dir)
-             if name.startswith(prefix) and name.endswith(suffix)
-             and name[len(prefix):-len(suffix)].isdigit()]
-    if not steps:
-        return None
-    return os.path.join(log_dir, f"{prefix}{max(steps)}")
+    return sorted(int(name[len(prefix):-len(suffix)]) for name in os.listdir(log_dir)
+                  if name.startswith(prefix) and name.endswith(suffix)
+                  and name[len(prefix):-len(suffix)].isdigit())
+
+
+def _checkpoint_path(log_dir: str, step: int) -> str:
+    return os.path.join(log_dir, f"{CHECKPOINT_PREFIX}-{step}")
 
 
 def resume(log_dir: str, spec: hparams_mod.ExampleHParams,
@@ -113,6 +132,8 @@ def resume(log_dir: str, spec: hparams_mod.ExampleHParams,
 
     For a new run (no checkpoint, no `hparams.json`), the example's defaults
     overridden by `flag_value`; on resume, the saved values overridden.
+    The chief of the current `tf.distribute` strategy (any process outside
+    a multi-worker job) first claims `log_dir` for its run (`dirlock.claim`).
 
     Returns:
         `(hparams, checkpoint prefix or None)`.
@@ -120,10 +141,13 @@ def resume(log_dir: str, spec: hparams_mod.ExampleHParams,
     Raises:
         LogDirError: `log_dir` is not a directory, or has a checkpoint but
             no `hparams.json`, or a corrupt one of them.
+        dirlock.LogDirBusyError: another training run holds `log_dir`.
         ValueError: `flag_value` is malformed or changes the architecture.
     """
     if os.path.exists(log_dir) and not os.path.isdir(log_dir):
         raise LogDirError(f"Log directory {log_dir} is not a directory.")
+    if distribute.is_chief(tf.distribute.get_strategy()):
+        dirlock.claim(log_dir)
     checkpoint_path = latest_checkpoint(log_dir)
     hparams = load_hparams(log_dir, spec, flag_value)
     if hparams is None:
@@ -155,29 +179,63 @@ def trained(log_dir: str, spec: hparams_mod.ExampleHParams,
     return hparams, path
 
 
-def restore(checkpoint: tf.train.Checkpoint, path: str) -> None:
+def restore(checkpoint: tf.train.Checkpoint, path: str) -> str:
     """Restores `checkpoint` (whose model variables exist) from `path`.
 
     Every stored tensor is read and checksummed first, so that a corrupt
     checkpoint fails here rather than later when deferred variables (the
-    optimizer's) are created. What `checkpoint` lacks (the optimizer, when
-    only the model is restored) is ignored.
+    optimizer's) are created. If `path` is `<dir>/ckpt-<N>` and cannot be
+    read (truncated, corrupt, partly deleted), the newest older
+    `<dir>/ckpt-<M>` that can is restored instead, with a warning on
+    stderr: a run interrupted while it saved loses one interval, not all.
+    What `checkpoint` lacks (the optimizer, when only the model is
+    restored) is ignored.
+
+    Returns:
+        The checkpoint restored: `path` or an older one.
 
     Raises:
-        LogDirError: the checkpoint is missing, corrupt, or does not fit the
-            objects of `checkpoint`.
+        LogDirError: no checkpoint from `path` down can be read, or the one
+            read does not fit the objects of `checkpoint`.
     """
-    try:
-        reader = tf.train.load_checkpoint(path)
-        for name in reader.get_variable_to_shape_map():
-            reader.get_tensor(name)
-        status = checkpoint.restore(path)
-        status.assert_existing_objects_matched()
-        status.expect_partial()
-    # A truncated file surfaces as an IndexError from the reader.
-    except (tf.errors.OpError, AssertionError, ValueError, IndexError) as err:
-        message = " ".join(str(err).split())
-        raise LogDirError(f"Cannot restore checkpoint {path}: {message}") from None
+    first_error = None
+    for candidate in [path] + _older_checkpoints(path):
+        try:
+            reader = tf.train.load_checkpoint(candidate)
+            for name in reader.get_variable_to_shape_map():
+                reader.get_tensor(name)
+        except _UNREADABLE as err:
+            first_error = first_error or err
+            continue
+        if candidate != path:
+            print(f"warning: cannot read checkpoint {path} "
+                  f"({errors.one_line(first_error)}); restoring {candidate}.",
+                  file=sys.stderr)
+        try:
+            status = checkpoint.restore(candidate)
+            status.assert_existing_objects_matched()
+            status.expect_partial()
+        except (tf.errors.OpError, AssertionError, ValueError) as err:
+            raise LogDirError(
+                f"Cannot restore checkpoint {candidate}: {errors.one_line(err)}") from None
+        return candidate
+    raise LogDirError(f"Cannot restore checkpoint {path}: {errors.one_line(first_error)}")
+
+
+# What reading a missing, truncated or corrupt checkpoint raises (a
+# truncated file surfaces as an IndexError from the reader).
+_UNREADABLE = (tf.errors.OpError, ValueError, IndexError)
+
+
+def _older_checkpoints(path: str) -> list[str]:
+    """The numbered checkpoints beside `path` older than it, newest first."""
+    log_dir, name = os.path.split(path)
+    prefix = CHECKPOINT_PREFIX + "-"
+    if not name.startswith(prefix) or not name[len(prefix):].isdigit():
+        return []
+    step = int(name[len(prefix):])
+    return [_checkpoint_path(log_dir, older)
+            for older in reversed(_checkpoint_steps(log_dir)) if older < step]
 
 
 def checkpoint_manager(checkpoint: tf.train.Checkpoint,

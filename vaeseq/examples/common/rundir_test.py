@@ -1,11 +1,14 @@
 """Tests for rundir.py: configuration and checkpoints of a training directory."""
 
 import os
+import subprocess
+import sys
 
 import pytest
 import tensorflow as tf
 
 from vaeseq import testing
+from vaeseq.examples.common import dirlock
 from vaeseq.examples.common import hparams as hparams_mod
 from vaeseq.examples.common import rundir
 
@@ -122,6 +125,51 @@ def test_restore(tmp_path):
         f.write(b"not an index")
     with pytest.raises(rundir.LogDirError, match="Cannot restore checkpoint"):
         rundir.restore(tf.train.Checkpoint(weight=weight), path)
+
+
+@pytest.mark.parametrize("damage", ["truncate", "delete_data"])
+def test_an_unreadable_newest_checkpoint_falls_back_to_an_older_one(tmp_path, capsys, damage):
+    log_dir = str(tmp_path)
+    weight = tf.Variable(1.0)
+    checkpoint = tf.train.Checkpoint(weight=weight)
+    manager = rundir.checkpoint_manager(checkpoint, log_dir)
+    for step in (1, 2, 3):
+        weight.assign(float(step))
+        manager.save(checkpoint_number=step)
+    newest = rundir.latest_checkpoint(log_dir)
+    data = [name for name in os.listdir(log_dir) if name.startswith("ckpt-3.data")]
+    for name in data:
+        path = os.path.join(log_dir, name)
+        if damage == "truncate":
+            os.truncate(path, os.path.getsize(path) // 2)
+        else:
+            os.remove(path)
+    weight.assign(0.0)
+    assert rundir.restore(checkpoint, newest) == os.path.join(log_dir, "ckpt-2")
+    assert float(weight) == 2.0
+    warning = capsys.readouterr().err
+    assert warning.startswith(f"warning: cannot read checkpoint {newest} (")
+    assert warning.endswith("); restoring " + os.path.join(log_dir, "ckpt-2") + ".\n")
+    assert warning.count("\n") == 1
+    # With every checkpoint unreadable, the newest one's error.
+    for name in os.listdir(log_dir):
+        if ".data" in name:
+            os.remove(os.path.join(log_dir, name))
+    with pytest.raises(rundir.LogDirError, match="Cannot restore checkpoint .*ckpt-3"):
+        rundir.restore(checkpoint, newest)
+
+
+def test_resume_claims_the_directory_for_training(tmp_path):
+    log_dir = str(tmp_path / "run")
+    os.mkdir(log_dir)
+    rundir.resume(log_dir, SPEC, None)
+    try:
+        busy = subprocess.run(
+            [sys.executable, "-c", "import sys; from vaeseq.examples.common import dirlock; "
+             "dirlock.claim(sys.argv[1])", log_dir], capture_output=True, text=True)
+        assert busy.returncode != 0 and "LogDirBusyError" in busy.stderr
+    finally:
+        dirlock.release(log_dir)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 `run` steps a training function until the global step reaches
 `Schedule.iters`, saving a checkpoint every `save_every` steps, at the
 end, before re-raising a non-finite loss, and when SIGINT or SIGTERM asks
-it to stop; it shows a progress bar and writes TensorBoard summaries
+it to stop (never a checkpoint with a non-finite value: see `saving`); it
+holds the log directory alone for the run (`dirlock`) and shows a progress bar and writes TensorBoard summaries
 through `TrainHooks`. Under a `tf.distribute` strategy (see
 docs/distributed.md), build the model and its `TrainOps` in the strategy's
 scope and pass the strategy: only the chief writes into the log directory. An example checks its input and builds its model
@@ -24,10 +25,12 @@ import tensorflow as tf
 
 from vaeseq import distribute
 from vaeseq import train as train_mod
+from vaeseq.examples.common import dirlock
 from vaeseq.examples.common import distributed
 from vaeseq.examples.common import errors
 from vaeseq.examples.common import progress
 from vaeseq.examples.common import rundir
+from vaeseq.examples.common import saving
 from vaeseq.examples.common import signals
 
 # One training step: runs it and returns its scalars by name (for TrainOps:
@@ -130,29 +133,39 @@ def run(log_dir: str, checkpoint: tf.train.Checkpoint,
         The step reached (saved) and what, if anything, stopped training.
 
     Raises:
-        vaeseq.train.NonFiniteError: a step met a non-finite loss; the last
-            good state is saved first.
+        vaeseq.train.NonFiniteError: a step met a non-finite loss (the last
+            good state is saved first), or a variable to save is not finite
+            (nothing is saved).
+        dirlock.LogDirBusyError: another training run holds `log_dir`.
         distributed.WorkerLostError: under a multi-worker strategy, another
             worker died or became unreachable; nothing more is saved.
     """
     strategy = strategy or tf.distribute.get_strategy()
+    chief = distribute.is_chief(strategy)
+    if chief:
+        dirlock.lock_for_writing(log_dir)
+        saving.remove_partial_saves(log_dir)
     resumed = rundir.latest_checkpoint(log_dir) is not None
-    with distribute.writable_dir(strategy, log_dir) as save_dir:
-        manager = rundir.checkpoint_manager(checkpoint, save_dir)
-        if distribute.is_chief(strategy):
-            writer = tf.summary.create_file_writer(log_dir)
-        else:  # Summaries, samples and validation are the chief's.
-            writer, hooks = tf.summary.create_noop_writer(), TrainHooks()
-        try:
-            with signals.StopRequests() as stop, writer.as_default(step=global_step):
-                step = _loop(manager, resumed, global_step, step_fn, schedule,
-                             hooks, stop, progress_stream)
-        except _PEER_FAILURES as err:
-            if not isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
-                raise
-            raise _worker_lost(err, global_step, log_dir) from None
-        finally:
-            writer.close()
+    try:
+        with distribute.writable_dir(strategy, log_dir) as save_dir:
+            manager = rundir.checkpoint_manager(checkpoint, save_dir)
+            if chief:
+                writer = tf.summary.create_file_writer(log_dir)
+            else:  # Summaries, samples and validation are the chief's.
+                writer, hooks = tf.summary.create_noop_writer(), TrainHooks()
+            try:
+                with signals.StopRequests() as stop, writer.as_default(step=global_step):
+                    step = _loop(manager, checkpoint, resumed, global_step, step_fn,
+                                 schedule, hooks, stop, progress_stream)
+            except _PEER_FAILURES as err:
+                if not isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
+                    raise
+                raise _worker_lost(err, global_step, log_dir) from None
+            finally:
+                writer.close()
+    finally:
+        if chief:
+            dirlock.release(log_dir)
     if stop.requested:
         return TrainResult(step, stop.signal_name)
     if step < schedule.iters:
@@ -237,8 +250,8 @@ def _worker_lost(err: tf.errors.OpError, global_step: tf.Variable,
         f"({type(err).__name__}); {saved}; restart every worker to resume.")
 
 
-def _loop(manager: tf.train.CheckpointManager, resumed: bool,
-          global_step: tf.Variable, step_fn: StepFn, schedule: Schedule,
+def _loop(manager: tf.train.CheckpointManager, checkpoint: tf.train.Checkpoint,
+          resumed: bool, global_step: tf.Variable, step_fn: StepFn, schedule: Schedule,
           hooks: TrainHooks, stop: signals.StopRequests,
           progress_stream: TextIO | None) -> int:
     """Runs the steps; returns the global step reached, which is saved.
@@ -261,7 +274,7 @@ def _loop(manager: tf.train.CheckpointManager, resumed: bool,
                 results = step_fn()
             except train_mod.NonFiniteError:
                 if saved_step != step:
-                    manager.save(checkpoint_number=step)
+                    saving.save(manager, checkpoint, step)
                 raise
             step = int(global_step.numpy())
             end = step == schedule.iters
@@ -270,11 +283,11 @@ def _loop(manager: tf.train.CheckpointManager, resumed: bool,
             if step % schedule.valid_every == 0 or end:
                 shown.update(hooks.periodic(step))
             if step % schedule.save_every == 0:
-                manager.save(checkpoint_number=step)
+                saving.save(manager, checkpoint, step)
                 saved_step = step
             bar.update(step, shown, force=end)
     finally:
         bar.close()
     if saved_step != step:
-        manager.save(checkpoint_number=step)
+        saving.save(manager, checkpoint, step)
     return step

@@ -2,6 +2,8 @@
 
 import os
 import signal
+import subprocess
+import sys
 
 import pytest
 import tensorflow as tf
@@ -40,12 +42,12 @@ class FakeRun:
         self.weight = tf.Variable(0.0)
         self.checkpoint = tf.train.Checkpoint(
             step=self.global_step, weight=self.weight)
-        self._on_step = on_step
+        self.on_step = on_step
 
     def step(self):
         # Like TrainOps, a failing step raises before it updates anything.
-        if self._on_step is not None:
-            self._on_step(int(self.global_step) + 1)
+        if self.on_step is not None:
+            self.on_step(int(self.global_step) + 1)
         self.global_step.assign_add(1)
         self.weight.assign_add(0.5)
         return {"loss": tf.constant(10.0) - self.weight}
@@ -121,6 +123,40 @@ def test_non_finite_step_saves_the_last_good_state(tmp_path):
     restored = FakeRun()
     rundir.restore(restored.checkpoint, rundir.latest_checkpoint(log_dir))
     assert (int(restored.global_step), float(restored.weight)) == (2, 1.0)
+
+
+def test_non_finite_variables_are_never_saved(tmp_path):
+    """Without check_numerics a NaN reaches the variables: the save refuses it."""
+    log_dir = str(tmp_path)
+    fake = FakeRun()
+
+    def poison_at_four(step):
+        if step == 4:
+            fake.weight.assign(float("nan"))
+
+    fake.on_step = poison_at_four
+    with pytest.raises(train_mod.NonFiniteError, match="at step 6; not saved"):
+        run(log_dir, fake, training.Schedule(10, save_every=3))
+    assert checkpoints(log_dir) == [3]
+
+
+def test_partial_saves_are_removed_and_the_directory_held(tmp_path):
+    log_dir = str(tmp_path)
+    (tmp_path / "ckpt-5_temp").mkdir()  # What kill -9 during a save leaves.
+    probe = ("import sys; from vaeseq.examples.common import dirlock; "
+             "dirlock.claim(sys.argv[1])")
+
+    def claim_elsewhere(step):
+        if step == 1:
+            assert not (tmp_path / "ckpt-5_temp").exists()
+            other = subprocess.run([sys.executable, "-c", probe, log_dir],
+                                   capture_output=True, text=True)
+            assert "LogDirBusyError" in other.stderr  # Held during the run.
+
+    run(log_dir, FakeRun(claim_elsewhere), training.Schedule(2))
+    other = subprocess.run([sys.executable, "-c", probe, log_dir],
+                           capture_output=True, text=True)
+    assert other.returncode == 0, other.stderr  # Released at the end.
 
 
 @pytest.mark.parametrize("schedule, message", [
