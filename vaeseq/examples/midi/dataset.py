@@ -264,7 +264,8 @@ def _load_mat(path: str, split: str, contents: dict[str, Any]) -> list[np.ndarra
     rolls = contents[key].ravel()
     counter = limits.StepCounter(f"{path} split {split!r}")
     for index, roll in enumerate(rolls):
-        if not isinstance(roll, np.ndarray) or roll.ndim != 2 or roll.shape[1] != pianoroll.NUM_KEYS:
+        if (not isinstance(roll, np.ndarray) or roll.ndim != 2
+                or roll.shape[1] != pianoroll.NUM_KEYS):
             raise _piece_error(path, split, index, f"has shape {np.shape(roll)}, "
                                f"expected [T, {pianoroll.NUM_KEYS}]")
         if not len(roll):
