@@ -135,7 +135,7 @@ def _run_evaluate(args: argparse.Namespace) -> int:
         results = recipe.evaluate(args.log_dir, args.dataset, split=args.split,
                                   hparams=args.hparams, seed=args.seed)
         for name, scores in results.items():
-            print(f"{name} ({args.split}): " + ", ".join(
+            print(f"{name}: " + ", ".join(
                 f"{key} {value}" for key, value in scores.items() if key != "split"))
         if args.output_json:
             cli.write_json(args.output_json, results)
@@ -145,7 +145,7 @@ def _run_evaluate(args: argparse.Namespace) -> int:
         args.log_dir, args.dataset, split=args.split, hparams=args.hparams,
         seed=args.seed)
     for name, scores in results.items():
-        print(f"{name} ({args.split}): ELBO {scores['elbo_per_step']:.4f} "
+        print(f"{name}: ELBO {scores['elbo_per_step']:.4f} "
               f"nats/step, IW bound {scores['iw_log_prob_per_step']:.4f} "
               f"nats/step (K={scores['num_samples']}), "
               f"{scores['bits_per_step']:.4f} bits/step over "

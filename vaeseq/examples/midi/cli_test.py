@@ -12,6 +12,7 @@ import pytest
 from vaeseq import testing
 from vaeseq.examples.midi import cli
 from vaeseq.examples.midi import dataset
+from vaeseq.examples.midi import testdata
 
 REPO_ROOT = pathlib.Path(os.path.abspath(__file__)).parents[3]
 
@@ -66,6 +67,78 @@ def test_train_bad_input(source, flags, message, tmp_path, jsb, tiny_hparams,
     assert message in err
     assert not out
     assert not log_dir.exists()
+
+
+def untrusted_source(kind, tmp_path):
+    """A small file that is bad input for every command."""
+    if kind == "billion_step_pickle":
+        return testdata.repeated_piece_pickle(tmp_path / "bomb.pkl", 50_000, 20_000)
+    if kind == "hour_long_midi":
+        return testdata.long_midi(tmp_path / "hour.mid", 3600.0)
+    path = tmp_path / f"{kind}.json"
+    train = {"empty_piece": [[]], "float_pitch": [[[60.5]]]}[kind]
+    path.write_text(json.dumps({"train": train, "test": train}))
+    return str(path)
+
+
+UNTRUSTED = [
+    ("billion_step_pickle", "over the limit of 2000000 steps per split"),
+    ("hour_long_midi", "has 115200 steps, over the limit of 50000 steps per piece"),
+    ("empty_piece", "piece 0: is empty"),
+    ("float_pitch", "piece 0: pitch 60.5 at step 0 is not an integer"),
+]
+
+
+@pytest.mark.parametrize("kind, message", UNTRUSTED)
+def test_train_refuses_untrusted_input(kind, message, tmp_path, tiny_hparams, capsys):
+    log_dir = tmp_path / "log"
+    status, out, err = run_cli(
+        ["train", "--log_dir", str(log_dir), "--iters", "1", "--hparams", tiny_hparams,
+         "--dataset", untrusted_source(kind, tmp_path)], capsys)
+    assert_one_line_error(status, err, "train")
+    assert message in err
+    assert not out
+    assert not log_dir.exists()
+
+
+@pytest.fixture(name="trained_on_json", scope="module")
+def fixture_trained_on_json(tmp_path_factory, tiny_hparams):
+    """A tiny RNN trained for one step on a tiny benchmark file (no shared data)."""
+    directory = tmp_path_factory.mktemp("json_run")
+    data = directory / "tiny.json"
+    data.write_text(json.dumps({"train": [[[60, 64], [62]] * 5], "test": [[[60]] * 3]}))
+    log_dir = str(directory / "log")
+    assert cli.main(["train", "--dataset", str(data), "--log_dir", log_dir, "--iters", "1",
+                     "--hparams", "vae_type=RNN," + tiny_hparams]) == 0
+    return log_dir, str(data)
+
+
+@pytest.mark.parametrize("kind, message", UNTRUSTED)
+def test_evaluate_refuses_untrusted_input(kind, message, trained_on_json, tmp_path, dir_state,
+                                          capsys):
+    log_dir, _ = trained_on_json
+    before = dir_state(log_dir)
+    output = tmp_path / "scores.json"
+    status, out, err = run_cli(
+        ["evaluate", "--log_dir", log_dir, "--dataset", untrusted_source(kind, tmp_path),
+         "--output_json", str(output)], capsys)
+    assert_one_line_error(status, err, "evaluate")
+    assert message in err
+    assert not out
+    assert not output.exists()
+    assert dir_state(log_dir) == before
+
+
+def test_evaluate_keys_scores_by_path_and_split(trained_on_json, tmp_path, capsys):
+    log_dir, data = trained_on_json
+    output = tmp_path / "scores.json"
+    status, out, err = run_cli(["evaluate", "--log_dir", log_dir, "--dataset", data,
+                                "--output_json", str(output)], capsys)
+    assert status == 0, err
+    assert out.startswith(f"{data}:test: ELBO ")
+    scores = json.loads(output.read_text())
+    assert list(scores) == [f"{data}:test"]
+    assert scores[f"{data}:test"]["num_steps"] == 3
 
 
 def test_usage_errors_are_one_line(tmp_path, capsys):
@@ -159,12 +232,13 @@ def test_signal_stops_training_then_generate_and_evaluate(
         ["evaluate", "--log_dir", log_dir, "--dataset", jsb, "--split",
          "valid", "--output_json", str(output)], capsys)
     assert status == 0, err
-    assert out.startswith(f"{jsb} (valid): ELBO ") and out.count("\n") == 1
+    assert out.startswith(f"{jsb}:valid: ELBO ") and out.count("\n") == 1
     scores = json.loads(output.read_text())
-    assert list(scores) == [jsb]
-    assert scores[jsb]["num_steps"] == 4_602
-    assert scores[jsb]["iw_log_prob_per_step"] == pytest.approx(
-        scores[jsb]["elbo_per_step"])  # The RNN model has no latents.
+    assert list(scores) == [f"{jsb}:valid"]
+    valid = scores[f"{jsb}:valid"]
+    assert valid["num_steps"] == 4_602
+    assert valid["iw_log_prob_per_step"] == pytest.approx(
+        valid["elbo_per_step"])  # The RNN model has no latents.
 
 
 if __name__ == "__main__":

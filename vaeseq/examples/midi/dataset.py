@@ -5,6 +5,7 @@
 pieces for exact per-step evaluation.
 """
 
+import functools
 import glob
 import json
 import os
@@ -15,6 +16,8 @@ import numpy as np
 import scipy.io
 import tensorflow as tf
 
+from vaeseq.examples.midi import limits
+from vaeseq.examples.midi import matfile
 from vaeseq.examples.midi import pianoroll
 from vaeseq.examples.midi import safe_pickle
 
@@ -24,6 +27,8 @@ DEFAULT_RATE = 32.0
 MIDI_SUFFIXES = (".mid", ".midi")
 _MAT_KEYS = {"train": "traindata", "valid": "validdata", "test": "testdata"}
 _PICKLE_SUFFIXES = (".pkl", ".pickle")
+# Sources with splits: the benchmark files, and the SRNN paper's `.npz`.
+_SPLIT_SUFFIXES = (".mat", ".json", ".npz") + _PICKLE_SUFFIXES
 
 
 class DatasetError(ValueError):
@@ -50,6 +55,11 @@ def load_sequences(
       splits: `split` is checked but ignored. Files that cannot be parsed or
       that have no notes on the 88 keys are skipped with a warning.
 
+    Every source is untrusted: files, pieces and splits over the `limits`
+    are refused before their rolls are made, and so are pieces that are
+    empty, nested wrongly or hold anything but integer pitches of the 88
+    keys (or, in a `.mat` file, values other than 0 and 1).
+
     Args:
         dataset: path or glob pattern, as above.
         split: one of `SPLITS`.
@@ -67,12 +77,13 @@ def load_sequences(
             lacks the split or holds something other than piano rolls.
         safe_pickle.UnsafePickleError: a pickle names a global that the
             benchmark layout does not need.
+        limits.LimitError: a file, a piece or the split is too large.
     """
     if split not in SPLITS:
         raise ValueError(f"unknown split {split!r}; valid splits: {', '.join(SPLITS)}")
     suffix = os.path.splitext(dataset)[1].lower()
     if suffix == ".mat":
-        sequences = _load_mat(dataset, split)
+        sequences = _load_mat(dataset, split, _parse(dataset, _read_mat))
     elif suffix == ".json":
         sequences = _load_pitch_steps(
             dataset, split, _parse(dataset, _read_json))
@@ -84,6 +95,16 @@ def load_sequences(
     if not sequences:
         raise DatasetError(f"{dataset} has no sequences in split {split!r}")
     return sequences
+
+
+def has_splits(source: str) -> bool:
+    """Whether `source` is a file with splits (not MIDI files)."""
+    return os.path.splitext(source)[1].lower() in _SPLIT_SUFFIXES
+
+
+def score_key(source: str, split: str) -> str:
+    """The key of a source's scores: `"path:split"`, or the path of MIDI files."""
+    return f"{source}:{split}" if has_splits(source) else source
 
 
 def make_dataset(
@@ -203,13 +224,15 @@ def _parse(path: str, read: Callable[[str], Any]) -> Any:
     Raises:
         FileNotFoundError: `path` is no file.
         OSError: it cannot be read.
+        limits.LimitError: it is too large (or `read` finds it so).
         safe_pickle.UnsafePickleError: a pickle names a forbidden global.
         DatasetError: its contents cannot be parsed.
     """
     _existing_file(path)
+    limits.check_file_size(path)
     try:
         return read(path)
-    except (OSError, safe_pickle.UnsafePickleError):
+    except (OSError, safe_pickle.UnsafePickleError, limits.LimitError):
         raise
     # scipy.io, json and pickle raise many unrelated exception types
     # (MatReadError, IndexError, UnpicklingError, EOFError, ValueError, ...)
@@ -219,19 +242,38 @@ def _parse(path: str, read: Callable[[str], Any]) -> Any:
         raise DatasetError(f"cannot parse {path} ({detail})") from error
 
 
-def _load_mat(path: str, split: str) -> list[np.ndarray]:
-    """Reads one split of a benchmark MATLAB file."""
-    contents = _parse(path, scipy.io.loadmat)
+def _read_mat(path: str) -> dict[str, Any]:
+    """Reads a MATLAB file, once its decoded size is known to be in the limit."""
+    matfile.check_decoded_size(path)
+    return scipy.io.loadmat(path)
+
+
+def _piece_name(path: str, split: str, index: int) -> str:
+    return f"{path} split {split!r} piece {index}"
+
+
+def _piece_error(path: str, split: str, index: int, problem: str) -> DatasetError:
+    return DatasetError(f"{_piece_name(path, split, index)}: {problem}")
+
+
+def _load_mat(path: str, split: str, contents: dict[str, Any]) -> list[np.ndarray]:
+    """Checks and converts one split of a benchmark MATLAB file's arrays."""
     key = _MAT_KEYS[split]
     if key not in contents:
         raise DatasetError(f"{path} has no {key!r} array for split {split!r}")
-    sequences = [np.asarray(roll, dtype=np.float32) for roll in contents[key].ravel()]
-    for index, roll in enumerate(sequences):
-        if roll.ndim != 2 or roll.shape[1] != pianoroll.NUM_KEYS:
-            raise DatasetError(
-                f"{path} {key}[{index}] has shape {roll.shape}, "
-                f"expected [T, {pianoroll.NUM_KEYS}]")
-    return sequences
+    rolls = contents[key].ravel()
+    counter = limits.StepCounter(f"{path} split {split!r}")
+    for index, roll in enumerate(rolls):
+        if (not isinstance(roll, np.ndarray) or roll.ndim != 2
+                or roll.shape[1] != pianoroll.NUM_KEYS):
+            raise _piece_error(path, split, index, f"has shape {np.shape(roll)}, "
+                               f"expected [T, {pianoroll.NUM_KEYS}]")
+        if not len(roll):
+            raise _piece_error(path, split, index, "is empty")
+        counter.add(_piece_name(path, split, index), len(roll))
+        if roll.dtype.kind not in "biuf" or not np.isin(roll, (0, 1)).all():
+            raise _piece_error(path, split, index, "holds values other than 0 and 1")
+    return [roll.astype(np.float32) for roll in rolls]
 
 
 def _read_json(path: str) -> object:
@@ -241,21 +283,48 @@ def _read_json(path: str) -> object:
 
 
 def _load_pitch_steps(path: str, split: str, contents: object) -> list[np.ndarray]:
-    """Converts one split of a `{split: [[[pitch, ...], ...], ...]}` dict to rolls."""
+    """Converts one split of a `{split: [[[pitch, ...], ...], ...]}` dict to rolls.
+
+    Every piece's length is counted before any roll is made, so a split
+    that repeats one piece by reference (as a pickle can) is refused cheaply.
+    """
     if not isinstance(contents, dict) or split not in contents:
         raise DatasetError(f"{path} is not a dict with a {split!r} split")
-    try:
-        return [pianoroll.from_pitch_steps(steps) for steps in contents[split]]
-    except (TypeError, ValueError) as error:
-        raise DatasetError(f"{path} split {split!r}: {error}") from error
+    pieces = contents[split]
+    if not isinstance(pieces, (list, tuple)):
+        raise DatasetError(f"{path} split {split!r} is not a list of pieces "
+                           f"(got {type(pieces).__name__})")
+    counter = limits.StepCounter(f"{path} split {split!r}")
+    for index, steps in enumerate(pieces):
+        if not isinstance(steps, (list, tuple)):
+            raise _piece_error(path, split, index, "is not a list of steps "
+                               f"(got {type(steps).__name__})")
+        if not steps:
+            raise _piece_error(path, split, index, "is empty")
+        counter.add(_piece_name(path, split, index), len(steps))
+    rolls = []
+    for index, steps in enumerate(pieces):
+        try:
+            rolls.append(pianoroll.from_pitch_steps(steps))
+        except ValueError as error:
+            raise _piece_error(path, split, index, str(error)) from error
+    return rolls
 
 
 def _load_midi(source: str, rate: float) -> list[np.ndarray]:
-    """Reads every MIDI file of `source`, skipping unusable ones with a warning."""
+    """Reads every MIDI file of `source`, skipping unusable ones with a warning.
+
+    Files over the `limits` are errors, not skipped: the limits are there
+    to be noticed.
+    """
     sequences = []
+    counter = limits.StepCounter(source)
+    hint = f" at {rate:g} steps per second; lower the rate hparam or split the file"
     for path in _midi_paths(source):
+        limits.check_file_size(path)
         try:
-            roll = pianoroll.from_midi_file(path, rate)
+            roll = pianoroll.from_midi_file(
+                path, rate, functools.partial(counter.add, path, hint=hint))
         except pianoroll.MidiReadError as error:
             warnings.warn(f"{error}; skipping it")
             continue

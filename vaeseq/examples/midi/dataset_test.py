@@ -3,14 +3,20 @@
 import json
 import pathlib
 import shutil
+import time
+import tracemalloc
 
 import numpy as np
 import pretty_midi
 import pytest
 
 from vaeseq import testing
+import scipy.io
+
 from vaeseq.examples.midi import dataset
+from vaeseq.examples.midi import limits
 from vaeseq.examples.midi import pianoroll
+from vaeseq.examples.midi import testdata
 from vaeseq.examples.midi.testdata import MIDI_DIR, POLYPHONIC_DIR, data_path
 
 JSB_FILES = ("JSB_Chorales.mat", "jsb-chorales-quarter.json", "jsb-chorales-quarter.pkl")
@@ -110,6 +116,110 @@ def test_json_with_bad_pitch(tmp_path):
     path.write_text(json.dumps({"train": [[[60], [12]]], "valid": [], "test": []}))
     with pytest.raises(dataset.DatasetError, match="pitch 12 at step 1 is outside"):
         dataset.load_sequences(str(path))
+
+
+@pytest.mark.parametrize("train, match", [
+    ([[]], r"piece 0: is empty$"),
+    ([[[60]], [[60.5]]], r"piece 1: pitch 60.5 at step 0 is not an integer$"),
+    ([[[60, True]]], r"piece 0: pitch True at step 0 is not an integer$"),
+    ([[["60"]]], r"piece 0: pitch '60' at step 0 is not an integer$"),
+    ([[[128]]], r"piece 0: pitch 128 at step 0 is not a MIDI pitch \(0..127\)$"),
+    ([[[-1]]], r"piece 0: pitch -1 at step 0 is not a MIDI pitch"),
+    ([[[12]]], r"piece 0: pitch 12 at step 0 is outside the piano range 21..108 of the model$"),
+    ([[60, 64]], r"piece 0: step 0 is 60, not a list of at most 88 pitches$"),
+    ([[list(range(21, 109)) + [60]]], r"piece 0: step 0 is \[21, .*not a list of at most 88"),
+    ([60], r"piece 0: is not a list of steps \(got int\)$"),
+    ({"piece": [[60]]}, r"is not a list of pieces \(got dict\)$"),
+])
+def test_json_with_bad_pieces(tmp_path, train, match):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"train": train}))
+    with pytest.raises(dataset.DatasetError, match=f"^{path} split 'train' {match}"):
+        dataset.load_sequences(str(path))
+
+
+def write_mat(path, rolls):
+    cells = np.empty(len(rolls), dtype=object)
+    cells[:] = rolls
+    scipy.io.savemat(str(path), {"traindata": cells})
+    return str(path)
+
+
+@pytest.mark.parametrize("roll, match", [
+    (np.zeros((0, 88)), "is empty"),
+    (np.full((3, 88), np.nan), "holds values other than 0 and 1"),
+    (np.full((3, 88), 2.0), "holds values other than 0 and 1"),
+    (np.zeros((3, 87)), r"has shape \(3, 87\), expected \[T, 88\]"),
+])
+def test_mat_with_bad_pieces(tmp_path, roll, match):
+    path = write_mat(tmp_path / "bad.mat", [np.ones((2, 88)), roll])
+    with pytest.raises(dataset.DatasetError, match=f"^{path} split 'train' piece 1: {match}$"):
+        dataset.load_sequences(path)
+
+
+def test_mat_over_the_limits(tmp_path, monkeypatch):
+    path = write_mat(tmp_path / "long.mat", [np.ones((5, 88)), np.ones((11, 88))])
+    monkeypatch.setattr(limits, "MAX_PIECE_STEPS", 10)
+    with pytest.raises(limits.LimitError, match=f"^{path} split 'train' piece 1 has 11 steps, "
+                       "over the limit of 10 steps per piece$"):
+        dataset.load_sequences(path)
+    monkeypatch.setattr(limits, "MAX_DECODED_BYTES", 1_000)
+    with pytest.raises(limits.LimitError, match="long.mat decodes to more than 1000 bytes"):
+        dataset.load_sequences(path)
+
+
+def test_pickle_of_a_billion_steps_is_refused_quickly(tmp_path):
+    # 140 KB: one piece of 50,000 steps, referenced 20,000 times.
+    path = testdata.repeated_piece_pickle(tmp_path / "bomb.pkl", 50_000, 20_000)
+    tracemalloc.start()
+    start = time.monotonic()
+    try:
+        with pytest.raises(limits.LimitError, match=f"^{path} split 'train': the pieces up to "
+                           f"{path} split 'train' piece 40 have 2050000 steps, over the limit "
+                           "of 2000000 steps per split$"):
+            dataset.load_sequences(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert time.monotonic() - start < 5
+    assert peak < 50 * 2**20
+
+
+def test_file_over_the_size_limit(tmp_path, monkeypatch):
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps({"train": [[[60]] * 10]}))
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 20)
+    with pytest.raises(limits.LimitError, match="big.json has .* bytes, over the limit of 20"):
+        dataset.load_sequences(str(path))
+
+
+def test_hour_long_midi_is_refused_before_its_roll(tmp_path):
+    path = testdata.long_midi(tmp_path / "hour.mid", 3600.0)
+    assert pathlib.Path(path).stat().st_size < 100
+    with pytest.raises(limits.LimitError, match=f"^{path} has 115200 steps, over the limit of "
+                       "50000 steps per piece at 32 steps per second; lower the rate"):
+        dataset.load_sequences(path)
+    assert len(dataset.load_sequences(path, rate=10.0)[0]) == 36_000
+
+
+def test_midi_directory_over_the_split_limit(tmp_path, monkeypatch):
+    for name in ("a.mid", "b.mid"):
+        testdata.long_midi(tmp_path / name, 10.0)
+    monkeypatch.setattr(limits, "MAX_SPLIT_STEPS", 500)
+    with pytest.raises(limits.LimitError, match=f"^{tmp_path}: the pieces up to "
+                       f"{tmp_path / 'b.mid'} have 640 steps, over the limit of 500"):
+        dataset.load_sequences(str(tmp_path))
+
+
+@pytest.mark.parametrize("source, key", [
+    ("data/JSB_Chorales.mat", "data/JSB_Chorales.mat:valid"),
+    ("jsb.npz", "jsb.npz:valid"),
+    ("x.PKL", "x.PKL:valid"),
+    ("midi/", "midi/"),
+    ("midi/*.mid", "midi/*.mid"),
+])
+def test_score_key_names_the_split_of_files_with_splits(source, key):
+    assert dataset.score_key(source, "valid") == key
 
 
 def test_json_without_split(tmp_path):

@@ -4,6 +4,7 @@ from typing import Any, TextIO
 
 from vaeseq.examples.common import errors
 from vaeseq.examples.common import progress
+from vaeseq.examples.midi import dataset
 from vaeseq.examples.midi import rundir
 from vaeseq.examples.midi import scoring
 from vaeseq.examples.midi import sources
@@ -31,7 +32,9 @@ def evaluate(
         progress_stream: where the progress bar goes; stderr by default.
 
     Returns:
-        `{source: scores}` in the text example's schema: `elbo_per_step`
+        `{key: scores}`, keyed by `dataset.score_key(source, split)`
+        (`"path:split"`; the path alone for MIDI files, which have no
+        splits), the scores in the text example's schema: `elbo_per_step`
         and `iw_log_prob_per_step` (the importance-weighted bound with K
         samples), both in nats per time step (each step's log-likelihood
         summed over the 88 keys); `bits_per_step` (from the
@@ -57,4 +60,4 @@ def evaluate(
         scores = scorer.score(sequences, seed, bar)
     finally:
         bar.close()
-    return {source: scores.as_dict()}
+    return {dataset.score_key(source, split): scores.as_dict()}

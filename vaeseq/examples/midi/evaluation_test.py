@@ -28,8 +28,8 @@ def test_evaluate_test_split(trained_dir, small_json, dir_state):
     before = dir_state(trained_dir)
     results = evaluation.evaluate(trained_dir, small_json, seed=1,
                                   hparams="log_prob_samples=3")
-    assert list(results) == [small_json]
-    scores = results[small_json]
+    assert list(results) == [f"{small_json}:test"]
+    scores = results[f"{small_json}:test"]
     assert set(scores) == KEYS
     assert scores["num_steps"] == 21  # Every step of every test piece.
     assert scores["num_samples"] == 3

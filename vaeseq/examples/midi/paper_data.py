@@ -15,7 +15,10 @@ pitch j + 21):
   test pieces are scored the paper's way, with the first frame given (the
   agent starts from having observed x_0), which is what `u_test` encodes.
 
-Files are read with `allow_pickle=False`: no file can run code.
+Files are read with `allow_pickle=False`: no file can run code. They are
+untrusted in size too (`limits`): the file, and the shapes its arrays
+declare, are checked before any array is read, so a small compressed file
+cannot claim gigabytes. `u_*` arrays are not read at all.
 
 `from_pieces` lays out any set of pieces (e.g. the `.mat` benchmarks) the
 same way: training and validation pieces go whole, in order, into S streams
@@ -24,12 +27,17 @@ end to whole chunks; a mask marks the real steps.
 """
 
 import dataclasses
+import math
 import os
 import zipfile
 
 import numpy as np
 
+from vaeseq.examples.midi import limits
+
 NUM_KEYS = 88
+# The arrays read: rolls, and the test split's mask.
+_KEYS = ("x_train", "x_valid", "x_test", "mask_test")
 # The published files lay their chunks out as 16 streams.
 NUM_STREAMS = 16
 
@@ -131,21 +139,50 @@ def _pieces(path: str, arrays) -> Pieces:
     return Pieces(rolls, mask.astype(np.float32))
 
 
+def _check_declared_shapes(path: str, npz) -> None:
+    """Refuses arrays whose headers declare more than the limits allow.
+
+    Each array may hold `limits.MAX_SPLIT_STEPS` steps of `NUM_KEYS` keys,
+    and a test piece `limits.MAX_PIECE_STEPS` steps.
+    """
+    for key in _KEYS:
+        if key not in npz.files:
+            continue
+        with npz.zip.open(f"{key}.npy") as member:
+            version = np.lib.format.read_magic(member)
+            read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                           else np.lib.format.read_array_header_2_0)
+            shape = read_header(member)[0]
+        if math.prod(shape) > limits.MAX_SPLIT_STEPS * NUM_KEYS:
+            raise limits.LimitError(
+                f"{path}: {key} declares shape {list(shape)}, over the limit of "
+                f"{limits.MAX_SPLIT_STEPS} steps of {NUM_KEYS} keys per split")
+        if key == "x_test" and len(shape) > 1 and shape[1] > limits.MAX_PIECE_STEPS:
+            raise limits.LimitError(
+                f"{path}: x_test declares pieces of {shape[1]} steps, over the limit "
+                f"of {limits.MAX_PIECE_STEPS} steps per piece")
+
+
 def load(path: str, num_streams: int = NUM_STREAMS) -> PaperData:
     """Reads and checks a paper `.npz` file.
 
     Raises:
+        limits.LimitError: the file, or an array it declares, is too large.
         ValueError: one line naming the file and the problem (missing,
             not an `.npz`, object arrays, wrong shapes or values, a mask
             that does not fit).
     """
     if not os.path.isfile(path):
         raise ValueError(f"{path}: no such file")
+    limits.check_file_size(path)
     if not zipfile.is_zipfile(path):
         raise _bad(path, "not an .npz file")
     try:
         with np.load(path, allow_pickle=False) as npz:
-            arrays = {key: npz[key] for key in npz.files}
+            _check_declared_shapes(path, npz)
+            arrays = {key: npz[key] for key in _KEYS if key in npz.files}
+    except limits.LimitError:
+        raise
     except ValueError as err:
         if "allow_pickle" in str(err):
             raise _bad(path, "holds object arrays (pickles), which are not read") from None
@@ -184,6 +221,8 @@ def from_pieces(train, valid, test, num_streams: int = NUM_STREAMS,
 
     Raises:
         ValueError: a split has no pieces, or a piece is not `[T, 88]`.
+        limits.LimitError: the test pieces, padded to the longest, would
+            hold more than `limits.MAX_SPLIT_STEPS` steps.
     """
     for name, pieces in (("train", train), ("valid", valid), ("test", test)):
         if not pieces:
@@ -193,6 +232,11 @@ def from_pieces(train, valid, test, num_streams: int = NUM_STREAMS,
                 raise ValueError(f"a {name} piece has shape {list(piece.shape)}, "
                                  f"not [T, {NUM_KEYS}]")
     lengths = np.array([len(piece) for piece in test])
+    if len(test) * lengths.max() > limits.MAX_SPLIT_STEPS:
+        raise limits.LimitError(
+            f"the {len(test)} test pieces padded to the longest ({lengths.max()} steps) "
+            f"would hold {len(test) * lengths.max()} steps, over the limit of "
+            f"{limits.MAX_SPLIT_STEPS} steps per split")
     rolls = np.zeros([len(test), lengths.max(), NUM_KEYS], np.float32)
     for i, piece in enumerate(test):
         rolls[i, :len(piece)] = piece

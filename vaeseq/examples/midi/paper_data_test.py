@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from vaeseq import testing
+from vaeseq.examples.midi import limits
 from vaeseq.examples.midi import paper_data
 
 
@@ -104,6 +105,38 @@ def test_from_pieces_refuses_empty_splits_and_bad_pieces():
         paper_data.from_pieces(_pieces([3]), [], _pieces([3]))
     with pytest.raises(ValueError, match=r"a test piece has shape \[3, 87\]"):
         paper_data.from_pieces(_pieces([3]), _pieces([3]), [np.zeros((3, 87))])
+
+
+
+@pytest.mark.parametrize("key, limit, match", [
+    ("x_train", "MAX_SPLIT_STEPS", r"x_train declares shape \[6, 4, 88\], over the limit of 20 "
+     "steps of 88 keys per split"),
+    ("x_test", "MAX_PIECE_STEPS", "x_test declares pieces of 5 steps, over the limit of 4 steps "
+     "per piece"),
+])
+def test_declared_shapes_over_the_limits_are_not_read(tmp_path, monkeypatch, key, limit, match):
+    path = _write(tmp_path, **_arrays())
+    monkeypatch.setattr(limits, limit, {"MAX_SPLIT_STEPS": 20, "MAX_PIECE_STEPS": 4}[limit])
+    read = []
+    monkeypatch.setattr(np.lib.format, "read_array", lambda *args, **kw: read.append(args))
+    with pytest.raises(limits.LimitError, match=f"^{path}: {match}$"):
+        paper_data.load(path, num_streams=2)
+    assert not read
+
+
+def test_file_over_the_size_limit(tmp_path, monkeypatch):
+    path = _write(tmp_path, **_arrays())
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 1000)
+    with pytest.raises(limits.LimitError, match="data.npz has .* bytes, over the limit of 1000"):
+        paper_data.load(path, num_streams=2)
+
+
+def test_from_pieces_refuses_too_much_padding(monkeypatch):
+    monkeypatch.setattr(limits, "MAX_SPLIT_STEPS", 29)
+    pieces = [np.ones((n, 88), np.float32) for n in (10, 1, 1)]
+    with pytest.raises(limits.LimitError, match="the 3 test pieces padded to the longest "
+                       r"\(10 steps\) would hold 30 steps, over the limit of 29"):
+        paper_data.from_pieces(pieces, pieces, pieces)
 
 
 if __name__ == "__main__":

@@ -315,7 +315,9 @@ def evaluate(log_dir: str, source: str, *, split: str = "test", hparams: str | N
     (`Scorer.streams`).
 
     Returns:
-        `{source: scores}`, the scores holding the split's name too.
+        `{key: scores}`, keyed by `midi_dataset.score_key(source, split)`
+        (`"path:split"`; the path alone for MIDI files), the scores holding
+        the split's name too.
 
     Raises:
         InputError: bad arguments, data or log directory.
@@ -337,4 +339,5 @@ def evaluate(log_dir: str, source: str, *, split: str = "test", hparams: str | N
         scores = scorer.streams(getattr(data, split), seed=seed)
     scores = {name: round(value, 4) if isinstance(value, float) else value
               for name, value in scores.items()}
-    return {source: dict(scores, split=split, checkpoint=os.path.basename(path))}
+    return {midi_dataset.score_key(source, split):
+            dict(scores, split=split, checkpoint=os.path.basename(path))}

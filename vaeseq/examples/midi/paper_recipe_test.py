@@ -40,7 +40,7 @@ def test_train_keeps_the_best_and_evaluate_scores_with_it(tmp_path, vae_type):
     with open(os.path.join(log_dir, "best", "score.json"), encoding="utf-8") as f:
         best = json.load(f)
     assert best["step"] in (2, 4, 6) and np.isfinite(best["valid_elbo_per_step"])
-    scores = paper_recipe.evaluate(log_dir, data)[data]
+    scores = paper_recipe.evaluate(log_dir, data)[f"{data}:test"]
     assert scores["split"] == "test" and scores["checkpoint"] == f"ckpt-{best['step']}"
     assert scores["pieces"] == 3 and scores["steps"] == 14 and scores["first_frame_given"]
     for name in ("elbo_per_step", "piece_mean_elbo_per_step", "iw_log_prob_per_step"):
@@ -52,7 +52,8 @@ def test_train_keeps_the_best_and_evaluate_scores_with_it(tmp_path, vae_type):
     else:
         assert scores["kl_per_step"] > 0
     # With the seed validation used (its step), evaluate scores the best checkpoint alike.
-    valid = paper_recipe.evaluate(log_dir, data, split="valid", seed=best["step"])[data]
+    valid = paper_recipe.evaluate(log_dir, data, split="valid", seed=best["step"])[
+        f"{data}:valid"]
     np.testing.assert_allclose(valid["elbo_per_step"], best["valid_elbo_per_step"], atol=1e-3)
     # Resuming to more epochs continues from the last step.
     assert paper_recipe.train(log_dir, data, epochs=4).step == 8
@@ -70,7 +71,7 @@ def test_pieces_from_a_benchmark_file_are_laid_out_as_streams(tmp_path):
     log_dir = str(tmp_path / "run")
     assert paper_recipe.train(log_dir, str(path), preset="srnn_paper", hparams=TINY,
                               epochs=1).step == 1
-    scores = paper_recipe.evaluate(log_dir, str(path))[str(path)]
+    scores = paper_recipe.evaluate(log_dir, str(path))[f"{path}:test"]
     assert scores["steps"] == 11 and scores["first_frame_given"] is False
     assert np.isfinite(scores["elbo_per_step"])
 
@@ -84,7 +85,7 @@ def test_cli_runs_the_recipe(tmp_path, capsys):
                      "--output_json", out_json]) == 0
     assert "piece_mean_elbo_per_step" in capsys.readouterr().out
     with open(out_json, encoding="utf-8") as f:
-        assert json.load(f)[data]["split"] == "test"
+        assert json.load(f)[f"{data}:test"]["split"] == "test"
 
 
 @pytest.mark.parametrize("command", ["train", "evaluate"])

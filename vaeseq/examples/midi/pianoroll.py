@@ -8,7 +8,7 @@ polyphonic music benchmarks. Step `t` covers the time `[t / rate,
 """
 
 import os
-from typing import Iterable, Sequence
+from typing import Callable, Sequence, TypeVar
 
 import numpy as np
 import pretty_midi
@@ -16,6 +16,9 @@ import pretty_midi
 NUM_KEYS = 88
 LOWEST_PITCH = 21  # A0.
 HIGHEST_PITCH = LOWEST_PITCH + NUM_KEYS - 1  # C8.
+MAX_MIDI_PITCH = 127
+
+T = TypeVar("T")
 
 # `get_piano_roll(fs=rate)` marks step t active for a note that sounds at
 # time (t + 1) / rate, i.e. it takes the floor of the note's start and end
@@ -35,29 +38,38 @@ class MidiReadError(ValueError):
     """A MIDI file that exists but cannot be parsed."""
 
 
-def from_pitch_steps(steps: Sequence[Iterable[int]]) -> np.ndarray:
+def from_pitch_steps(steps: Sequence[Sequence[int]]) -> np.ndarray:
     """Converts a list of time steps, each the MIDI pitches sounding, to a roll.
 
     Args:
-        steps: `T` iterables of integer MIDI pitches (Python or numpy ints),
-            the layout of the benchmark `.json` and `.pkl` files. A step may
-            be empty (a rest).
+        steps: `T` lists or tuples of at most `NUM_KEYS` integer MIDI
+            pitches (Python or numpy ints, not bools), the layout of the
+            benchmark `.json` and `.pkl` files. A step may be empty (a rest).
 
     Returns:
         A float32 roll of shape `[T, NUM_KEYS]`.
 
     Raises:
-        ValueError: a pitch lies outside `LOWEST_PITCH..HIGHEST_PITCH`. The
-            benchmark data never do, so such a pitch means the input is not
-            what it claims to be and is not silently dropped.
+        ValueError: a step is no list or tuple or has too many pitches, or
+            a pitch is no integer or lies outside `LOWEST_PITCH..HIGHEST_PITCH`.
+            The benchmark data never do, so such a pitch means the input is
+            not what it claims to be and is not silently dropped.
     """
     roll = np.zeros([len(steps), NUM_KEYS], dtype=np.float32)
     for step, pitches in enumerate(steps):
+        if not isinstance(pitches, (list, tuple)) or len(pitches) > NUM_KEYS:
+            raise ValueError(f"step {step} is {pitches!r:.40}, not a list of at most "
+                             f"{NUM_KEYS} pitches")
         for pitch in pitches:
+            if isinstance(pitch, bool) or not isinstance(pitch, (int, np.integer)):
+                raise ValueError(f"pitch {pitch!r:.40} at step {step} is not an integer")
+            if not 0 <= pitch <= MAX_MIDI_PITCH:
+                raise ValueError(f"pitch {pitch} at step {step} is not a MIDI pitch "
+                                 f"(0..{MAX_MIDI_PITCH})")
             if not LOWEST_PITCH <= pitch <= HIGHEST_PITCH:
                 raise ValueError(
                     f"pitch {pitch} at step {step} is outside the piano range "
-                    f"{LOWEST_PITCH}..{HIGHEST_PITCH}")
+                    f"{LOWEST_PITCH}..{HIGHEST_PITCH} of the model")
             roll[step, int(pitch) - LOWEST_PITCH] = 1.0
     return roll
 
@@ -116,7 +128,8 @@ def to_pretty_midi(
     return midi
 
 
-def from_midi_file(path: str | os.PathLike, rate: float) -> np.ndarray:
+def from_midi_file(path: str | os.PathLike, rate: float,
+                   check_steps: Callable[[int], None] | None = None) -> np.ndarray:
     """Reads a MIDI file as a roll sampled at `rate` steps per second.
 
     Uses `PrettyMIDI.get_piano_roll(fs=rate)`: all instruments but drums are
@@ -126,6 +139,9 @@ def from_midi_file(path: str | os.PathLike, rate: float) -> np.ndarray:
     Args:
         path: a Standard MIDI File.
         rate: steps per second.
+        check_steps: if given, called with the file's duration in steps
+            (the end of its last event times `rate`, at least `T`) before
+            the roll is made; it may raise to refuse too long a file.
 
     Returns:
         A float32 roll of shape `[T, NUM_KEYS]`; `T` is the end of the last
@@ -136,18 +152,28 @@ def from_midi_file(path: str | os.PathLike, rate: float) -> np.ndarray:
         ValueError: `rate` is not positive.
         OSError: the file cannot be opened (e.g. `FileNotFoundError`).
         MidiReadError: the file's contents cannot be parsed.
+        Whatever `check_steps` raises.
     """
     if rate <= 0:
         raise ValueError(f"rate must be positive, got {rate}")
     with open(path, "rb") as midi_file:
-        try:
-            # mido and pretty_midi raise many unrelated exception types
-            # (OSError, EOFError, ValueError, IndexError, KeyError, ...) on
-            # malformed data, so every failure here counts as a corrupt file.
-            velocities = pretty_midi.PrettyMIDI(midi_file).get_piano_roll(fs=rate)
-        except Exception as error:
-            detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
-            raise MidiReadError(
-                f"cannot parse MIDI file {os.fspath(path)} ({detail})") from error
+        midi = _parsing(path, lambda: pretty_midi.PrettyMIDI(midi_file))
+    if check_steps is not None:
+        check_steps(int(_parsing(path, midi.get_end_time) * rate))
+    velocities = _parsing(path, lambda: midi.get_piano_roll(fs=rate))
     keys = velocities[LOWEST_PITCH:HIGHEST_PITCH + 1]
     return (keys.T > 0).astype(np.float32)
+
+
+def _parsing(path: str | os.PathLike, parse: Callable[[], T]) -> T:
+    """Returns `parse()`, raising a `MidiReadError` naming `path` if it fails.
+
+    mido and pretty_midi raise many unrelated exception types (OSError,
+    EOFError, ValueError, IndexError, KeyError, ...) on malformed data, so
+    every failure counts as a corrupt file.
+    """
+    try:
+        return parse()
+    except Exception as error:  # pylint: disable=broad-except
+        detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        raise MidiReadError(f"cannot parse MIDI file {os.fspath(path)} ({detail})") from error

@@ -9,6 +9,7 @@ import pytest
 
 from vaeseq import testing
 from vaeseq.examples.midi import pianoroll
+from vaeseq.examples.midi import testdata
 
 DATA_DIR = pathlib.Path(
     os.environ.get("VAESEQ_DATA_DIR")
@@ -147,6 +148,27 @@ def test_from_midi_file_missing(tmp_path):
 def test_from_midi_file_checks_rate(tmp_path):
     with pytest.raises(ValueError, match="rate must be positive"):
         pianoroll.from_midi_file(tmp_path / "missing.mid", -1.0)
+
+
+
+@pytest.mark.parametrize("steps, match", [
+    ([(60.0,)], "pitch 60.0 at step 0 is not an integer"),
+    ([(60,), 61], "step 1 is 61, not a list of at most 88 pitches"),
+    ([(60,), "ab"], "step 1 is 'ab', not a list"),
+    ([(200,)], r"pitch 200 at step 0 is not a MIDI pitch \(0..127\)"),
+])
+def test_from_pitch_steps_rejects_malformed_steps(steps, match):
+    with pytest.raises(ValueError, match=match):
+        pianoroll.from_pitch_steps(steps)
+
+
+def test_from_midi_file_checks_steps_before_the_roll(tmp_path, monkeypatch):
+    path = testdata.long_midi(tmp_path / "hour.mid", 3600.0)
+    monkeypatch.setattr(pretty_midi.PrettyMIDI, "get_piano_roll", None)  # Never reached.
+    def refuse(steps):
+        raise OverflowError(f"{steps} steps")
+    with pytest.raises(OverflowError, match="^115200 steps$"):
+        pianoroll.from_midi_file(path, 32.0, refuse)
 
 
 if __name__ == "__main__":

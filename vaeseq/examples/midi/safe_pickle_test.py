@@ -5,11 +5,14 @@ import io
 import os
 import pathlib
 import pickle
+import struct
+import tracemalloc
 
 import numpy as np
 import pytest
 
 from vaeseq import testing
+from vaeseq.examples.midi import limits
 from vaeseq.examples.midi import safe_pickle
 
 DATA_DIR = pathlib.Path(
@@ -87,6 +90,30 @@ def test_unpickler_on_a_stream():
     stream = io.BytesIO(pickle.dumps(Exploit(os.getcwd), protocol=2))
     with pytest.raises(safe_pickle.UnsafePickleError, match="from <stream>$"):
         safe_pickle.RestrictedUnpickler(stream).load()
+
+
+
+def test_declared_sizes_past_the_end_allocate_nothing(tmp_path):
+    # BINBYTES8 declaring 2 GiB, followed by one byte: read straight from a
+    # file, pickle would allocate the declared size first.
+    path = tmp_path / "liar.pkl"
+    path.write_bytes(b"\x80\x04\x8e" + struct.pack("<Q", 2**31) + b"x")
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match="expected 2147483648 bytes in a bytes8, but "
+                           "only 1 remain"):
+            safe_pickle.load_pickle(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2**20
+
+
+def test_file_over_the_size_limit(tmp_path, monkeypatch):
+    path = write_pickle(tmp_path / "big.pkl", {"train": [[(60,)] * 100]}, 2)
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 100)
+    with pytest.raises(limits.LimitError, match="big.pkl has .* bytes, over the limit of 100"):
+        safe_pickle.load_pickle(path)
 
 
 if __name__ == "__main__":

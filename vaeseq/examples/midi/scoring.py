@@ -7,6 +7,14 @@ steps too. Pieces are therefore scored in batches of equal length (grouped
 by length, then batched by `dataset.eval_batches`), where the mask is all
 ones and every bound is that of the unpadded pieces. Each piece is scored
 from the model's initial state.
+
+Memory: a batch holds at most `limits.MAX_PIECE_STEPS` steps (fewer pieces
+than `batch_size` when they are long; one piece at least), and no piece is
+longer, since `dataset.load_sequences` refuses longer ones. Pieces are
+scored whole rather than in chunks with carried state: the importance-
+weighted bound of a piece is not a sum of per-chunk bounds, and SRNN's
+backward posterior would only see each chunk's future, so chunked scores
+would be different (still valid, but looser) bounds from those reported.
 """
 
 import collections
@@ -18,6 +26,7 @@ import tensorflow as tf
 from vaeseq.examples.common import progress
 from vaeseq.examples.common import scoring
 from vaeseq.examples.midi import dataset
+from vaeseq.examples.midi import limits
 from vaeseq.examples.midi import pianoroll
 from vaeseq.vae import VAEBase
 
@@ -26,6 +35,9 @@ def equal_length_batches(
     sequences: Sequence[np.ndarray], batch_size: int,
 ) -> Iterator[tuple[tf.Tensor, tf.Tensor]]:
     """Batches of pieces of one length each, shortest pieces first.
+
+    A batch of pieces of T steps holds at most `batch_size` pieces and, if
+    more than one, at most `limits.MAX_PIECE_STEPS` steps in all.
 
     Args:
         sequences: `[T_i, 88]` rolls.
@@ -39,7 +51,8 @@ def equal_length_batches(
     for roll in sequences:
         by_length[len(roll)].append(roll)
     for length in sorted(by_length):
-        yield from dataset.eval_batches(by_length[length], batch_size)
+        pieces = max(1, min(batch_size, limits.MAX_PIECE_STEPS // length))
+        yield from dataset.eval_batches(by_length[length], pieces)
 
 
 class Scorer:

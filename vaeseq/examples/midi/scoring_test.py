@@ -5,6 +5,7 @@ import pytest
 
 from vaeseq import testing
 from vaeseq.examples.midi import hparams as hparams_mod
+from vaeseq.examples.midi import limits
 from vaeseq.examples.midi import model
 from vaeseq.examples.midi import scoring
 
@@ -57,6 +58,16 @@ def test_scorer_checks_arguments(rnn):
         scoring.Scorer(rnn, batch_size=0)
     with pytest.raises(ValueError, match="log_prob_samples"):
         scoring.Scorer(rnn, batch_size=1, num_samples=-1)
+
+
+
+def test_long_pieces_come_in_smaller_batches(monkeypatch):
+    monkeypatch.setattr(limits, "MAX_PIECE_STEPS", 10)
+    sequences = pieces([3, 3, 3, 3, 3, 6, 6, 12])
+    shapes = [rolls.shape for rolls, _ in
+              scoring.equal_length_batches(sequences, batch_size=4)]
+    # At most 10 steps a batch, but one piece at least.
+    assert shapes == [(3, 3, 88), (2, 3, 88), (1, 6, 88), (1, 6, 88), (1, 12, 88)]
 
 
 if __name__ == "__main__":

@@ -1,13 +1,16 @@
 """Test data: the shared files (`$VAESEQ_DATA_DIR`, else `../shared/data`), and tiny ones.
 
 Tests that need a shared file call `data_path`, which skips them when it is
-missing; `paper_npz` makes a tiny file in the SRNN paper's `.npz` layout.
+missing; `paper_npz` makes a tiny file in the SRNN paper's `.npz` layout,
+`long_midi` and `repeated_piece_pickle` small files describing huge pieces.
 """
 
 import os
 import pathlib
+import pickle
 
 import numpy as np
+import pretty_midi
 import pytest
 
 # Tiny layer sizes for the paper's recipe (its preset is 300/500 units wide).
@@ -46,3 +49,26 @@ def paper_npz(directory: pathlib.Path, streams: int = 16) -> str:
     np.savez(path, x_train=x_train, u_train=x_train, x_valid=x_valid, u_valid=x_valid,
              x_test=x_test, u_test=x_test, mask_test=mask)
     return path
+
+
+def long_midi(path: pathlib.Path, seconds: float) -> str:
+    """Writes a MIDI file of one note lasting `seconds`; returns its path."""
+    piano = pretty_midi.Instrument(program=0)
+    piano.notes.append(pretty_midi.Note(velocity=100, pitch=60, start=0.0, end=seconds))
+    midi = pretty_midi.PrettyMIDI()
+    midi.instruments.append(piano)
+    midi.write(str(path))
+    return str(path)
+
+
+def repeated_piece_pickle(path: pathlib.Path, steps: int, pieces: int) -> str:
+    """Pickles every split as one piece of `steps` steps, `pieces` times.
+
+    The pickle holds the piece once, and then references to it, so a file
+    of about `2 * (steps + pieces)` bytes describes `steps * pieces` steps.
+    """
+    piece = [(60,)] * steps
+    split = [piece] * pieces
+    path.write_bytes(pickle.dumps({"train": split, "valid": split, "test": split},
+                                  protocol=2))
+    return str(path)
