@@ -10,7 +10,12 @@ signal (Ctrl-C, SIGTERM) stopped training and a checkpoint was saved; 2 for
 bad input (flags, hyperparameters, corpora, log directory), found before
 anything is written; 1 when running failed (an I/O error, a non-finite
 loss); 130 when Ctrl-C stopped generation or evaluation. Errors are one
-line, `prog: error: message`, on stderr. Examples::
+line, `prog: error: message`, on stderr.
+
+A corpus is a named one (`tinyshakespeare`, `pydocs`) or a path; a relative
+path that is not in the working directory is looked for in
+`$VAESEQ_DATA_DIR`, so `--eval_corpus pride_and_prejudice.txt` finds
+`$VAESEQ_DATA_DIR/pride_and_prejudice.txt`. Examples::
 
     vaeseq-text train --train_corpus tinyshakespeare --log_dir /tmp/text \\
         --hparams "vae_type=SRNN,sequence_size=40" --iters 100000
@@ -21,6 +26,7 @@ line, `prog: error: message`, on stderr. Examples::
 """
 
 import argparse
+import os
 import sys
 from typing import Sequence
 
@@ -37,17 +43,19 @@ def add_flags(parser: argparse.ArgumentParser) -> None:
     cli.add_shared_flags(parser, hparams_example="vae_type=SRNN,sequence_size=40",
                          log_dir_holds="vocabulary")
     parser.add_argument(
-        "--train_corpus", help="training corpus: a path, 'tinyshakespeare' "
-        "or 'pydocs'; for generate/evaluate, optional, checked against the "
-        "saved vocabulary")
+        "--train_corpus", help="training corpus: 'tinyshakespeare', 'pydocs' "
+        "or a path (relative paths missing from the working directory are "
+        "looked for in $VAESEQ_DATA_DIR); for generate/evaluate, optional, "
+        "checked against the saved vocabulary")
     parser.add_argument(
-        "--valid_corpus", help="validation corpus (name or path), scored "
-        "periodically during training")
+        "--valid_corpus", help="validation corpus (name or path, as for "
+        "--train_corpus), scored periodically during training")
     parser.add_argument(
         "--samples", type=int, default=20, help="sequences to generate")
     parser.add_argument(
         "--eval_corpus", default="",
-        help="comma-separated corpora (names or paths) to evaluate")
+        help="comma-separated corpora (names or paths, as for "
+        "--train_corpus) to evaluate")
     parser.add_argument(
         "--log_every", type=int, default=100,
         help="train: steps between scalar summaries")
@@ -111,12 +119,19 @@ def _run_evaluate(args: argparse.Namespace) -> int:
 
 
 def _resolve_paths(args: argparse.Namespace, base: str) -> None:
-    """Makes the corpus flags relative to `base`, except corpus names."""
+    """Makes the corpus flags relative to `base`, except corpus names.
+
+    A relative path missing from `base` but present in `$VAESEQ_DATA_DIR`
+    is taken from there.
+    """
 
     def resolve(name: str | None) -> str | None:
-        if name in corpus.CORPUS_NAMES:
+        if not name or name in corpus.CORPUS_NAMES:
             return name
-        return cli.resolve_path(base, name)
+        path = cli.resolve_path(base, name)
+        if os.path.exists(path):
+            return path
+        return corpus.data_dir_file(name) or path
 
     args.train_corpus = resolve(args.train_corpus)
     args.valid_corpus = resolve(args.valid_corpus)

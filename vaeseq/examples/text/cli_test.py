@@ -184,6 +184,34 @@ def test_evaluate_bad_corpus(content, message, trained_dir, tmp_path,
     assert not output.exists()
 
 
+@pytest.mark.parametrize("bazel", [False, True])
+def test_evaluate_finds_corpora_in_data_dir(bazel, trained_dir, corpora,
+                                            tmp_path, monkeypatch, capsys):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    shutil.copy(corpora["valid"], data_dir / "austen.txt")
+    work_dir = tmp_path / "work"
+    work_dir.mkdir()
+    monkeypatch.chdir(tmp_path if bazel else work_dir)
+    if bazel:
+        monkeypatch.setenv("BUILD_WORKING_DIRECTORY", str(work_dir))
+    monkeypatch.setenv("VAESEQ_DATA_DIR", str(data_dir))
+    status, out, err = run_cli(
+        ["evaluate", "--log_dir", trained_dir, "--eval_corpus",
+         f"{corpora['valid']},austen.txt", "--seed", "0"], capsys)
+    assert status == 0, err
+    first, second = out.splitlines()
+    assert second.split(": ")[0].endswith("austen.txt")
+    assert first.split(": ", 1)[1] == second.split(": ", 1)[1]  # Same text.
+    status, _, err = run_cli(
+        ["evaluate", "--log_dir", trained_dir, "--eval_corpus",
+         "bronte.txt"], capsys)
+    assert_one_line_error(status, err, "evaluate")
+    # Under Bazel the path is made absolute first (from the working directory).
+    assert (f"not found: {work_dir / 'bronte.txt'}" if bazel else
+            f"$VAESEQ_DATA_DIR={data_dir}") in err
+
+
 def command(*args):
     """The installed console command (`make setup` installs it beside python)."""
     script = shutil.which("vaeseq-text", path=os.path.dirname(sys.executable))
