@@ -114,6 +114,13 @@ def no_checkpoint(log_dir):
             os.remove(os.path.join(log_dir, name))
 
 
+def reversed_vocabulary(log_dir):
+    path = os.path.join(log_dir, "vocab.json")
+    config = json.loads(pathlib.Path(path).read_text(encoding="utf-8"))
+    config["chars"] = config["chars"][::-1]
+    pathlib.Path(path).write_text(json.dumps(config), encoding="utf-8")
+
+
 def other_corpus(log_dir, corpora):
     del log_dir
     return ["--train_corpus", write(
@@ -130,6 +137,7 @@ def other_corpus(log_dir, corpora):
     (None, ["--hparams", "rnn_hidden_sizes=[32]"], "architecture"),
     (None, ["--hparams", "sequence_size=[1,"], "Malformed"),
     (other_corpus, [], "does not match"),
+    (reversed_vocabulary, [], "vocab.json is not the one checkpoint"),
 ])
 def test_bad_log_dir_or_flags(command, damage, flags, message,
                               copy_of_trained, corpora, dir_state, capsys):

@@ -1,6 +1,7 @@
 """Character vocabulary with hashed out-of-vocabulary buckets."""
 
 import collections
+import hashlib
 import json
 from typing import Sequence
 
@@ -99,12 +100,25 @@ class Vocabulary:
         known_count = len(self._chars)
         return "".join(table[min(i, known_count)] for i in ids.tolist())
 
+    def digest(self) -> str:
+        """The sha256, in hex, of the vocabulary's canonical JSON.
+
+        Two vocabularies have the same digest exactly when they are equal:
+        the same characters in the same id order, and as many OOV buckets.
+        """
+        canonical = json.dumps(self._config(), sort_keys=True,
+                               separators=(",", ":"))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
     def save(self, path: str) -> None:
         """Writes the vocabulary to `path` as JSON, atomically."""
-        config = {"chars": "".join(self._chars),
-                  "oov_buckets": self._oov_buckets}
         files.write_atomically(
-            path, json.dumps(config, indent=2).encode("utf-8"))
+            path, json.dumps(self._config(), indent=2).encode("utf-8"))
+
+    def _config(self) -> dict[str, str | int]:
+        """What `save` writes and `load` reads."""
+        return {"chars": "".join(self._chars),
+                "oov_buckets": self._oov_buckets}
 
     @classmethod
     def load(cls, path: str) -> "Vocabulary":

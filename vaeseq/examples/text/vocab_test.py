@@ -109,6 +109,15 @@ def test_equality():
     assert vocabulary != "ab"
 
 
+def test_digest():
+    digest = vocab.Vocabulary("ab\u201c", oov_buckets=2).digest()
+    assert len(digest) == 64 and int(digest, 16) >= 0
+    assert digest == vocab.Vocabulary(["a", "b", "\u201c"], 2).digest()
+    others = [vocab.Vocabulary("ba\u201c", 2), vocab.Vocabulary("ab\u201d", 2),
+              vocab.Vocabulary("ab\u201c", 3)]
+    assert len({digest} | {other.digest() for other in others}) == 4
+
+
 @pytest.mark.parametrize("chars, oov_buckets", [
     ("", 1), ("aa", 1), (["ab"], 1), ("ab", 0),
 ])
