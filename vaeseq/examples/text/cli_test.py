@@ -220,6 +220,49 @@ def test_evaluate_finds_corpora_in_data_dir(bazel, trained_dir, corpora,
             f"$VAESEQ_DATA_DIR={data_dir}") in err
 
 
+def test_evaluate_caps_and_counts_oov(trained_dir, corpora, tmp_path,
+                                      capsys):
+    with open(corpora["valid"], encoding="utf-8") as f:
+        text = f.read()
+    path = write(tmp_path / "snowmen.txt",
+                 ("\u2603" + text[:20] + "\u2603\u2603" + text[20:]).encode())
+    output = tmp_path / "scores.json"
+    status, out, err = run_cli(
+        ["evaluate", "--log_dir", trained_dir, "--eval_corpus",
+         f"{path},{corpora['valid']}", "--max_eval_chars", "24",
+         "--output_json", str(output)], capsys)
+    assert status == 0, err
+    snowmen, valid = out.splitlines()
+    assert snowmen.endswith(
+        "bits/char over 24 of 603 characters, 3 outside the vocabulary")
+    assert valid.endswith(
+        "bits/char over 24 of 600 characters, 0 outside the vocabulary")
+    warnings = [line for line in err.splitlines()
+                if line.startswith("warning: ")]
+    assert warnings == [
+        f"warning: {path}: 3 of the 24 characters scored are outside the "
+        "model's vocabulary and were scored as unknown characters"]
+    scores = json.loads(output.read_text(encoding="utf-8"))
+    assert scores[path]["oov_chars"] == 3
+    assert scores[path]["num_steps"] == 24
+    assert scores[corpora["valid"]]["oov_chars"] == 0
+    status, _, err = run_cli(
+        ["evaluate", "--log_dir", trained_dir, "--eval_corpus", path,
+         "--max_eval_chars", "-1"], capsys)
+    assert_one_line_error(status, err, "evaluate")
+    assert "max_eval_chars (-1) is less than sequence_size (8)" in err
+
+
+def test_help_documents_the_eval_cap_and_data_dir(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["evaluate", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert ("--max_eval_chars MAX_EVAL_CHARS evaluate: score at most the "
+            "first N characters of each corpus (default 100000; 0 scores "
+            "them whole)") in text
+    assert "looked for in $VAESEQ_DATA_DIR" in text
+
+
 def command(*args):
     """The installed console command (`make setup` installs it beside python)."""
     script = shutil.which("vaeseq-text", path=os.path.dirname(sys.executable))
@@ -266,7 +309,8 @@ def test_installed_command(tmp_path, corpora, tiny_hparams):
     assert set(scores) == {corpora["valid"], corpora["train"]}
     for value in scores.values():
         assert set(value) == {"elbo_per_step", "iw_log_prob_per_step",
-                              "bits_per_step", "num_steps", "num_samples"}
+                              "bits_per_step", "num_steps", "num_samples",
+                              "corpus_chars", "oov_chars"}
 
 
 if __name__ == "__main__":

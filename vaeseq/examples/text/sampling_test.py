@@ -1,7 +1,5 @@
-"""Tests for sampling.py (generate) and evaluation.py (evaluate)."""
+"""Tests for sampling.py (generate) and scoring.py."""
 
-import json
-import math
 import os
 
 import numpy as np
@@ -9,7 +7,6 @@ import pytest
 
 from vaeseq import testing
 from vaeseq.examples.common import errors
-from vaeseq.examples.text import evaluation
 from vaeseq.examples.text import rundir
 from vaeseq.examples.text import sampling
 from vaeseq.examples.text import scoring
@@ -49,25 +46,6 @@ def test_generate_rejects_architecture_changes(trained_dir):
                           hparams="rnn_hidden_sizes=[32]")
 
 
-def test_evaluate_schema(trained_dir, corpora):
-    names = [corpora["valid"], corpora["train"]]
-    results = evaluation.evaluate(trained_dir, names, seed=0)
-    assert list(results) == names
-    with open(corpora["valid"], encoding="utf-8") as f:
-        valid_length = len(f.read())
-    for name, scores in results.items():
-        assert set(scores) == {"elbo_per_step", "iw_log_prob_per_step",
-                               "bits_per_step", "num_steps", "num_samples"}
-        assert scores["num_samples"] == 2  # log_prob_samples of the run.
-        assert scores["num_steps"] % 8 == 0
-        assert scores["iw_log_prob_per_step"] < 0
-        assert scores["elbo_per_step"] < 0
-        assert scores["bits_per_step"] == pytest.approx(
-            -scores["iw_log_prob_per_step"] / math.log(2))
-        json.dumps(scores)  # Plain JSON types.
-    assert results[corpora["valid"]]["num_steps"] == valid_length // 8 * 8
-
-
 def test_scorer_seeds(trained_dir):
     _, _, vae = rundir.load_trained(trained_dir, None)
     scorer = scoring.Scorer(vae, sequence_size=8, batch_size=3, num_samples=2)
@@ -77,11 +55,6 @@ def test_scorer_seeds(trained_dir):
     assert first != scorer.score(windows, seed=6)
     assert (first.num_steps, first.num_samples) == (40, 2)
     assert first.elbo < 0 and first.iw_log_prob < 0
-
-
-def test_evaluate_needs_a_corpus(trained_dir):
-    with pytest.raises(errors.InputError, match="No corpus"):
-        evaluation.evaluate(trained_dir, [])
 
 
 if __name__ == "__main__":

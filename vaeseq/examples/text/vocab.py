@@ -83,6 +83,10 @@ class Vocabulary:
         oov = len(self._chars) + codepoints % self._oov_buckets
         return np.where(known, self._id_by_rank[rank], oov).astype(np.int32)
 
+    def count_oov(self, ids: np.ndarray) -> int:
+        """How many of `ids` (any shape) are out-of-vocabulary ids."""
+        return int(np.count_nonzero(np.asarray(ids) >= len(self._chars)))
+
     def decode(self, ids: Sequence[int] | np.ndarray) -> str:
         """Maps ids, shape `[N]`, to text; OOV ids become `REPLACEMENT_CHAR`.
 

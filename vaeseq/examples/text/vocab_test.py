@@ -51,6 +51,14 @@ def test_oov_buckets():
     assert vocabulary.decode(ids) == "a\ufffdb\ufffd"
 
 
+def test_count_oov():
+    vocabulary = vocab.Vocabulary("ab", oov_buckets=3)
+    ids = vocabulary.encode("abcab\u201cd")
+    assert vocabulary.count_oov(ids) == 3
+    assert vocabulary.count_oov(ids[:5].reshape(1, 5)) == 1
+    assert vocabulary.count_oov(vocabulary.encode("ba")) == 0
+
+
 def test_austen_quotes_are_oov_in_shakespeare_vocab():
     shakespeare = read_data("tinyshakespeare.txt")
     austen = read_data("pride_and_prejudice.txt")
