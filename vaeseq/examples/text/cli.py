@@ -54,7 +54,8 @@ def add_flags(parser: argparse.ArgumentParser) -> None:
         "--valid_corpus", help="validation corpus (name or path, as for "
         "--train_corpus), scored periodically during training")
     parser.add_argument(
-        "--samples", type=int, default=20, help="sequences to generate")
+        "--samples", type=int, default=20, help="generate: sequences to "
+        "draw, at least 1; each is printed as soon as its batch is drawn")
     parser.add_argument(
         "--eval_corpus", default="",
         help="comma-separated corpora (names or paths, as for "
@@ -103,9 +104,9 @@ def _run_generate(args: argparse.Namespace) -> int:
     texts = sampling.generate(
         args.log_dir, samples=args.samples, hparams=args.hparams,
         train_corpus=args.train_corpus, seed=args.seed)
-    for text in texts:
+    for text in texts:  # Each is printed as soon as its batch is drawn.
         print(text)
-        print(SEPARATOR)
+        print(SEPARATOR, flush=True)
     return 0
 
 

@@ -313,5 +313,32 @@ def test_installed_command(tmp_path, corpora, tiny_hparams):
                               "corpus_chars", "oov_chars"}
 
 
+@pytest.mark.parametrize("samples", ["0", "-3"])
+def test_generate_needs_samples(samples, trained_dir, capsys):
+    status, out, err = run_cli(
+        ["generate", "--log_dir", trained_dir, "--samples", samples], capsys)
+    assert_one_line_error(status, err, "generate")
+    assert f"samples must be >= 1, got {samples}" in err
+    assert not out
+
+
+def test_generate_streams_until_interrupted(trained_dir):
+    """Samples appear one batch at a time; Ctrl-C keeps what was printed."""
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
+    with subprocess.Popen(
+            command("generate", "--log_dir", trained_dir, "--samples",
+                    "100000000", "--hparams", "batch_size=1"),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env=env) as generate:
+        printed = []
+        while printed.count(cli.SEPARATOR + "\n") < 2:
+            printed.append(generate.stdout.readline())
+            assert printed[-1], generate.stderr.read()
+        generate.send_signal(signal.SIGINT)
+        _, err = generate.communicate()
+    assert generate.returncode == 130, err
+    assert "Traceback" not in err
+
+
 if __name__ == "__main__":
     testing.main(__file__)
