@@ -34,6 +34,7 @@ from vaeseq.examples.common import cli
 from vaeseq.examples.common import distributed
 from vaeseq.examples.common import errors
 from vaeseq.examples.text import corpus
+from vaeseq.examples.text import vocab
 
 SEPARATOR = "=" * 80
 # Enough for a bits-per-character estimate; a whole corpus (Tiny
@@ -125,10 +126,8 @@ def _run_evaluate(args: argparse.Namespace) -> int:
               f"{scores['corpus_chars']} characters, {scores['oov_chars']} "
               "outside the vocabulary")
         if scores["oov_chars"]:
-            print(f"warning: {name}: {scores['oov_chars']} of the "
-                  f"{scores['num_steps']} characters scored are outside the "
-                  "model's vocabulary and were scored as unknown characters",
-                  file=sys.stderr)
+            print(vocab.oov_warning(name, scores["oov_chars"],
+                                    scores["num_steps"]), file=sys.stderr)
     if args.output_json:
         cli.write_json(args.output_json, results)
     return 0

@@ -6,6 +6,7 @@ is touched.
 """
 
 import dataclasses
+import sys
 
 import numpy as np
 import tensorflow as tf
@@ -50,6 +51,9 @@ def prepare(log_dir: str, train_corpus: str, valid_corpus: str | None,
             flag_value: str | None, seed: int | None) -> Prepared:
     """Checks and loads everything a run needs; writes nothing.
 
+    A validation corpus with characters outside the vocabulary gets a
+    one-line warning on stderr.
+
     Args:
         log_dir: the training directory, which may not exist yet.
         train_corpus: corpus name or path.
@@ -79,6 +83,10 @@ def prepare(log_dir: str, train_corpus: str, valid_corpus: str | None,
         valid_text = corpus.read_corpus(corpus.resolve_corpus(valid_corpus))
         valid_windows = dataset.eval_windows(
             vocabulary.encode(valid_text), hparams.sequence_size, valid_corpus)
+        oov_chars = vocabulary.count_oov(valid_windows)
+        if oov_chars:
+            print(vocab.oov_warning(valid_corpus, oov_chars,
+                                    valid_windows.size), file=sys.stderr)
     if seed is not None:
         tf.random.set_seed(seed)
     vae = model.make_model(hparams, vocabulary.size)

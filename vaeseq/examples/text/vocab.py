@@ -12,6 +12,13 @@ from vaeseq.examples.common import files
 REPLACEMENT_CHAR = "\ufffd"
 
 
+def oov_warning(corpus_name: str, oov_chars: int, scored_chars: int) -> str:
+    """The one-line warning for a corpus scored with unknown characters."""
+    return (f"warning: {corpus_name}: {oov_chars} of the {scored_chars} "
+            "characters scored are outside the model's vocabulary and were "
+            "scored as unknown characters")
+
+
 class Vocabulary:
     """Maps characters to integer ids and back.
 
