@@ -10,7 +10,12 @@ signal (Ctrl-C, SIGTERM) stopped training and a checkpoint was saved; 2 for
 bad input (flags, hyperparameters, corpora, log directory), found before
 anything is written; 1 when running failed (an I/O error, a non-finite
 loss); 130 when Ctrl-C stopped generation or evaluation. Errors are one
-line, `prog: error: message`, on stderr. Examples::
+line, `prog: error: message`, on stderr.
+
+A corpus is a named one (`tinyshakespeare`, `pydocs`) or a path; a relative
+path that is not in the working directory is looked for in
+`$VAESEQ_DATA_DIR`, so `--eval_corpus pride_and_prejudice.txt` finds
+`$VAESEQ_DATA_DIR/pride_and_prejudice.txt`. Examples::
 
     vaeseq-text train --train_corpus tinyshakespeare --log_dir /tmp/text \\
         --hparams "vae_type=SRNN,sequence_size=40" --iters 100000
@@ -21,6 +26,7 @@ line, `prog: error: message`, on stderr. Examples::
 """
 
 import argparse
+import os
 import sys
 from typing import Sequence
 
@@ -28,8 +34,12 @@ from vaeseq.examples.common import cli
 from vaeseq.examples.common import distributed
 from vaeseq.examples.common import errors
 from vaeseq.examples.text import corpus
+from vaeseq.examples.text import vocab
 
 SEPARATOR = "=" * 80
+# Enough for a bits-per-character estimate; a whole corpus (Tiny
+# Shakespeare's 1.1M characters) takes minutes to score.
+DEFAULT_MAX_EVAL_CHARS = 100_000
 
 
 def add_flags(parser: argparse.ArgumentParser) -> None:
@@ -37,17 +47,24 @@ def add_flags(parser: argparse.ArgumentParser) -> None:
     cli.add_shared_flags(parser, hparams_example="vae_type=SRNN,sequence_size=40",
                          log_dir_holds="vocabulary")
     parser.add_argument(
-        "--train_corpus", help="training corpus: a path, 'tinyshakespeare' "
-        "or 'pydocs'; for generate/evaluate, optional, checked against the "
-        "saved vocabulary")
+        "--train_corpus", help="training corpus: 'tinyshakespeare', 'pydocs' "
+        "or a path (relative paths missing from the working directory are "
+        "looked for in $VAESEQ_DATA_DIR); for generate/evaluate, optional, "
+        "checked against the saved vocabulary")
     parser.add_argument(
-        "--valid_corpus", help="validation corpus (name or path), scored "
-        "periodically during training")
+        "--valid_corpus", help="validation corpus (name or path, as for "
+        "--train_corpus), scored periodically during training")
     parser.add_argument(
-        "--samples", type=int, default=20, help="sequences to generate")
+        "--samples", type=int, default=20, help="generate: sequences to "
+        "draw, at least 1; each is printed as soon as its batch is drawn")
     parser.add_argument(
         "--eval_corpus", default="",
-        help="comma-separated corpora (names or paths) to evaluate")
+        help="comma-separated corpora (names or paths, as for "
+        "--train_corpus) to evaluate")
+    parser.add_argument(
+        "--max_eval_chars", type=int, default=DEFAULT_MAX_EVAL_CHARS,
+        help="evaluate: score at most the first N characters of each "
+        "corpus (default %(default)s; 0 scores them whole)")
     parser.add_argument(
         "--log_every", type=int, default=100,
         help="train: steps between scalar summaries")
@@ -88,9 +105,9 @@ def _run_generate(args: argparse.Namespace) -> int:
     texts = sampling.generate(
         args.log_dir, samples=args.samples, hparams=args.hparams,
         train_corpus=args.train_corpus, seed=args.seed)
-    for text in texts:
+    for text in texts:  # Each is printed as soon as its batch is drawn.
         print(text)
-        print(SEPARATOR)
+        print(SEPARATOR, flush=True)
     return 0
 
 
@@ -99,24 +116,37 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     evaluation = cli.import_quietly("vaeseq.examples.text.evaluation")
     results = evaluation.evaluate(
         args.log_dir, corpora, hparams=args.hparams,
-        train_corpus=args.train_corpus, seed=args.seed)
+        train_corpus=args.train_corpus, seed=args.seed,
+        max_chars=args.max_eval_chars or None)
     for name, scores in results.items():
         print(f"{name}: ELBO {scores['elbo_per_step']:.4f} nats/char, "
               f"IW bound {scores['iw_log_prob_per_step']:.4f} nats/char "
               f"(K={scores['num_samples']}), {scores['bits_per_step']:.4f} "
-              f"bits/char over {scores['num_steps']} characters")
+              f"bits/char over {scores['num_steps']} of "
+              f"{scores['corpus_chars']} characters, {scores['oov_chars']} "
+              "outside the vocabulary")
+        if scores["oov_chars"]:
+            print(vocab.oov_warning(name, scores["oov_chars"],
+                                    scores["num_steps"]), file=sys.stderr)
     if args.output_json:
         cli.write_json(args.output_json, results)
     return 0
 
 
 def _resolve_paths(args: argparse.Namespace, base: str) -> None:
-    """Makes the corpus flags relative to `base`, except corpus names."""
+    """Makes the corpus flags relative to `base`, except corpus names.
+
+    A relative path missing from `base` but present in `$VAESEQ_DATA_DIR`
+    is taken from there.
+    """
 
     def resolve(name: str | None) -> str | None:
-        if name in corpus.CORPUS_NAMES:
+        if not name or name in corpus.CORPUS_NAMES:
             return name
-        return cli.resolve_path(base, name)
+        path = cli.resolve_path(base, name)
+        if os.path.exists(path):
+            return path
+        return corpus.data_dir_file(name) or path
 
     args.train_corpus = resolve(args.train_corpus)
     args.valid_corpus = resolve(args.valid_corpus)

@@ -114,6 +114,13 @@ def no_checkpoint(log_dir):
             os.remove(os.path.join(log_dir, name))
 
 
+def reversed_vocabulary(log_dir):
+    path = os.path.join(log_dir, "vocab.json")
+    config = json.loads(pathlib.Path(path).read_text(encoding="utf-8"))
+    config["chars"] = config["chars"][::-1]
+    pathlib.Path(path).write_text(json.dumps(config), encoding="utf-8")
+
+
 def other_corpus(log_dir, corpora):
     del log_dir
     return ["--train_corpus", write(
@@ -130,6 +137,7 @@ def other_corpus(log_dir, corpora):
     (None, ["--hparams", "rnn_hidden_sizes=[32]"], "architecture"),
     (None, ["--hparams", "sequence_size=[1,"], "Malformed"),
     (other_corpus, [], "does not match"),
+    (reversed_vocabulary, [], "vocab.json is not the one checkpoint"),
 ])
 def test_bad_log_dir_or_flags(command, damage, flags, message,
                               copy_of_trained, corpora, dir_state, capsys):
@@ -184,6 +192,77 @@ def test_evaluate_bad_corpus(content, message, trained_dir, tmp_path,
     assert not output.exists()
 
 
+@pytest.mark.parametrize("bazel", [False, True])
+def test_evaluate_finds_corpora_in_data_dir(bazel, trained_dir, corpora,
+                                            tmp_path, monkeypatch, capsys):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    shutil.copy(corpora["valid"], data_dir / "austen.txt")
+    work_dir = tmp_path / "work"
+    work_dir.mkdir()
+    monkeypatch.chdir(tmp_path if bazel else work_dir)
+    if bazel:
+        monkeypatch.setenv("BUILD_WORKING_DIRECTORY", str(work_dir))
+    monkeypatch.setenv("VAESEQ_DATA_DIR", str(data_dir))
+    status, out, err = run_cli(
+        ["evaluate", "--log_dir", trained_dir, "--eval_corpus",
+         f"{corpora['valid']},austen.txt", "--seed", "0"], capsys)
+    assert status == 0, err
+    first, second = out.splitlines()
+    assert second.split(": ")[0].endswith("austen.txt")
+    assert first.split(": ", 1)[1] == second.split(": ", 1)[1]  # Same text.
+    status, _, err = run_cli(
+        ["evaluate", "--log_dir", trained_dir, "--eval_corpus",
+         "bronte.txt"], capsys)
+    assert_one_line_error(status, err, "evaluate")
+    # Under Bazel the path is made absolute first (from the working directory).
+    assert (f"not found: {work_dir / 'bronte.txt'}" if bazel else
+            f"$VAESEQ_DATA_DIR={data_dir}") in err
+
+
+def test_evaluate_caps_and_counts_oov(trained_dir, corpora, tmp_path,
+                                      capsys):
+    with open(corpora["valid"], encoding="utf-8") as f:
+        text = f.read()
+    path = write(tmp_path / "snowmen.txt",
+                 ("\u2603" + text[:20] + "\u2603\u2603" + text[20:]).encode())
+    output = tmp_path / "scores.json"
+    status, out, err = run_cli(
+        ["evaluate", "--log_dir", trained_dir, "--eval_corpus",
+         f"{path},{corpora['valid']}", "--max_eval_chars", "24",
+         "--output_json", str(output)], capsys)
+    assert status == 0, err
+    snowmen, valid = out.splitlines()
+    assert snowmen.endswith(
+        "bits/char over 24 of 603 characters, 3 outside the vocabulary")
+    assert valid.endswith(
+        "bits/char over 24 of 600 characters, 0 outside the vocabulary")
+    warnings = [line for line in err.splitlines()
+                if line.startswith("warning: ")]
+    assert warnings == [
+        f"warning: {path}: 3 of the 24 characters scored are outside the "
+        "model's vocabulary and were scored as unknown characters"]
+    scores = json.loads(output.read_text(encoding="utf-8"))
+    assert scores[path]["oov_chars"] == 3
+    assert scores[path]["num_steps"] == 24
+    assert scores[corpora["valid"]]["oov_chars"] == 0
+    status, _, err = run_cli(
+        ["evaluate", "--log_dir", trained_dir, "--eval_corpus", path,
+         "--max_eval_chars", "-1"], capsys)
+    assert_one_line_error(status, err, "evaluate")
+    assert "max_eval_chars (-1) is less than sequence_size (8)" in err
+
+
+def test_help_documents_the_eval_cap_and_data_dir(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["evaluate", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert ("--max_eval_chars MAX_EVAL_CHARS evaluate: score at most the "
+            "first N characters of each corpus (default 100000; 0 scores "
+            "them whole)") in text
+    assert "looked for in $VAESEQ_DATA_DIR" in text
+
+
 def command(*args):
     """The installed console command (`make setup` installs it beside python)."""
     script = shutil.which("vaeseq-text", path=os.path.dirname(sys.executable))
@@ -230,7 +309,35 @@ def test_installed_command(tmp_path, corpora, tiny_hparams):
     assert set(scores) == {corpora["valid"], corpora["train"]}
     for value in scores.values():
         assert set(value) == {"elbo_per_step", "iw_log_prob_per_step",
-                              "bits_per_step", "num_steps", "num_samples"}
+                              "bits_per_step", "num_steps", "num_samples",
+                              "corpus_chars", "oov_chars"}
+
+
+@pytest.mark.parametrize("samples", ["0", "-3"])
+def test_generate_needs_samples(samples, trained_dir, capsys):
+    status, out, err = run_cli(
+        ["generate", "--log_dir", trained_dir, "--samples", samples], capsys)
+    assert_one_line_error(status, err, "generate")
+    assert f"samples must be >= 1, got {samples}" in err
+    assert not out
+
+
+def test_generate_streams_until_interrupted(trained_dir):
+    """Samples appear one batch at a time; Ctrl-C keeps what was printed."""
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
+    with subprocess.Popen(
+            command("generate", "--log_dir", trained_dir, "--samples",
+                    "100000000", "--hparams", "batch_size=1"),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env=env) as generate:
+        printed = []
+        while printed.count(cli.SEPARATOR + "\n") < 2:
+            printed.append(generate.stdout.readline())
+            assert printed[-1], generate.stderr.read()
+        generate.send_signal(signal.SIGINT)
+        _, err = generate.communicate()
+    assert generate.returncode == 130, err
+    assert "Traceback" not in err
 
 
 if __name__ == "__main__":

@@ -11,8 +11,10 @@ Named corpora:
   (`pydoc_data.topics.topics`), written once to the cache directory. Works
   offline.
 
-Any other argument is taken to be a path, even if no such file exists; a
-file named like a corpus must be given with a directory part, e.g.
+Any other argument is a path. A relative path missing from the working
+directory is looked for in `$VAESEQ_DATA_DIR` too, so that
+`pride_and_prejudice.txt` finds `$VAESEQ_DATA_DIR/pride_and_prejudice.txt`.
+A file named like a corpus must be given with a directory part, e.g.
 `./pydocs`.
 """
 
@@ -58,23 +60,52 @@ def resolve_corpus(
     """Returns the filesystem path of a named corpus or of a corpus file.
 
     Args:
-        name_or_path: one of `CORPUS_NAMES`, or a path returned as given.
+        name_or_path: one of `CORPUS_NAMES`, or a path: returned as given if
+            it exists, else (when relative) its copy in `$VAESEQ_DATA_DIR`.
         fetch: downloads a URL to bytes; defaults to `fetch_url`. Only called
             when `tinyshakespeare` is neither in `$VAESEQ_DATA_DIR` nor in
             the cache.
 
     Returns:
-        A path to a UTF-8 text file (not checked for plain paths).
+        A path that exists (its content is checked by `read_corpus`).
 
     Raises:
-        CorpusError: a download failed, or a `tinyshakespeare` copy (local,
-            cached or downloaded) has the wrong sha256.
+        CorpusError: a path found nowhere (the message lists where it was
+            looked for), a failed download, or a `tinyshakespeare` copy
+            (local, cached or downloaded) with the wrong sha256.
     """
     if name_or_path == "tinyshakespeare":
         return _tinyshakespeare(fetch or fetch_url)
     if name_or_path == "pydocs":
         return _pydocs()
-    return name_or_path
+    if os.path.exists(name_or_path):
+        return name_or_path
+    in_data_dir = data_dir_file(name_or_path)
+    if in_data_dir is not None:
+        return in_data_dir
+    raise CorpusError(
+        f"Corpus file not found: {name_or_path}{_places_looked(name_or_path)}")
+
+
+def data_dir_file(path: str) -> str | None:
+    """`$VAESEQ_DATA_DIR/path` if `path` is relative and that file exists."""
+    data_dir = os.environ.get("VAESEQ_DATA_DIR")
+    if not data_dir or os.path.isabs(path):
+        return None
+    candidate = os.path.join(data_dir, path)
+    return candidate if os.path.isfile(candidate) else None
+
+
+def _places_looked(path: str) -> str:
+    """Where `resolve_corpus` looked for a relative `path`, for its error."""
+    if os.path.isabs(path):
+        return ""
+    data_dir = os.environ.get("VAESEQ_DATA_DIR")
+    if not data_dir:
+        return (f" (looked in the working directory {os.getcwd()}; "
+                "$VAESEQ_DATA_DIR is not set)")
+    return (f" (looked in the working directory {os.getcwd()} and in "
+            f"$VAESEQ_DATA_DIR={data_dir})")
 
 
 def read_corpus(path: str) -> str:
@@ -104,9 +135,8 @@ def _cache_dir() -> str:
 
 def _tinyshakespeare(fetch: Callable[[str], bytes]) -> str:
     filename = "tinyshakespeare.txt"
-    data_dir = os.environ.get("VAESEQ_DATA_DIR")
-    if data_dir and os.path.isfile(os.path.join(data_dir, filename)):
-        path = os.path.join(data_dir, filename)
+    path = data_dir_file(filename)
+    if path is not None:
         _verify_sha256(path, _read_bytes(path), TINYSHAKESPEARE_SHA256)
         return path
     path = os.path.join(_cache_dir(), filename)

@@ -111,10 +111,54 @@ def test_pydocs_is_offline_and_written_once(cache_dir):
     assert corpus.read_corpus(path) == "edited"
 
 
-def test_other_names_are_paths(cache_dir):
+def test_other_names_are_paths(cache_dir, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "poems").mkdir()
+    (tmp_path / "poems" / "shakespeare").write_text("Sonnet")
+    (tmp_path / "pydocs").write_text("Not the named corpus")
     assert corpus.resolve_corpus("poems/shakespeare") == "poems/shakespeare"
     assert corpus.resolve_corpus("./pydocs") == "./pydocs"
     assert not cache_dir.exists()
+
+
+@pytest.fixture(name="data_dir")
+def fixture_data_dir(tmp_path, monkeypatch):
+    """A `$VAESEQ_DATA_DIR` holding `austen.txt`; the working directory
+    is another, empty, directory."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    (data_dir / "austen.txt").write_text("It is a truth\n")
+    monkeypatch.setenv("VAESEQ_DATA_DIR", str(data_dir))
+    work_dir = tmp_path / "work"
+    work_dir.mkdir()
+    monkeypatch.chdir(work_dir)
+    return data_dir
+
+
+def test_relative_paths_fall_back_to_the_data_dir(data_dir):
+    assert corpus.resolve_corpus("austen.txt") == str(data_dir / "austen.txt")
+    assert corpus.data_dir_file("austen.txt") == str(data_dir / "austen.txt")
+    pathlib.Path("austen.txt").write_text("A local copy")
+    assert corpus.resolve_corpus("austen.txt") == "austen.txt"
+
+
+def test_absolute_paths_do_not_fall_back(data_dir, tmp_path):
+    missing = str(tmp_path / "work" / "austen.txt")
+    with pytest.raises(corpus.CorpusError) as info:
+        corpus.resolve_corpus(missing)
+    assert str(info.value) == f"Corpus file not found: {missing}"
+    assert corpus.data_dir_file(str(data_dir / "austen.txt")) is None
+
+
+def test_missing_file_lists_where_it_looked(data_dir, monkeypatch):
+    with pytest.raises(corpus.CorpusError) as info:
+        corpus.resolve_corpus("bronte.txt")
+    assert str(info.value) == (
+        f"Corpus file not found: bronte.txt (looked in the working "
+        f"directory {os.getcwd()} and in $VAESEQ_DATA_DIR={data_dir})")
+    monkeypatch.delenv("VAESEQ_DATA_DIR")
+    with pytest.raises(corpus.CorpusError, match="VAESEQ_DATA_DIR is not set"):
+        corpus.resolve_corpus("austen.txt")
 
 
 def test_read_corpus_utf8(tmp_path):

@@ -1,6 +1,8 @@
 """Scores corpora under a trained model: `evaluate(...)`."""
 
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
+
+import numpy as np
 
 from vaeseq.examples.common import errors
 from vaeseq.examples.common import progress
@@ -8,6 +10,21 @@ from vaeseq.examples.text import corpus
 from vaeseq.examples.text import dataset
 from vaeseq.examples.text import rundir
 from vaeseq.examples.text import scoring
+from vaeseq.examples.text import vocab
+
+
+class _EvalCorpus(NamedTuple):
+    """The part of one corpus to score.
+
+    Attributes:
+        windows: int32 character ids `[N, T]`.
+        corpus_chars: characters in the whole corpus.
+        oov_chars: characters in `windows` outside the vocabulary.
+    """
+
+    windows: np.ndarray
+    corpus_chars: int
+    oov_chars: int
 
 
 def evaluate(
@@ -17,13 +34,15 @@ def evaluate(
     hparams: str | None = None,
     train_corpus: str | None = None,
     seed: int | None = None,
+    max_chars: int | None = None,
     progress_stream: TextIO | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Scores each corpus with the latest checkpoint in `log_dir`.
 
-    Each corpus is cut into consecutive windows of `sequence_size`
-    characters (a remainder too short for a window is dropped), and each
-    window is scored from the model's initial state.
+    Each corpus (its first `max_chars` characters, if given) is cut into
+    consecutive windows of `sequence_size` characters (a remainder too short
+    for a window is dropped), and each window is scored from the model's
+    initial state.
 
     Args:
         log_dir: a training directory (see `rundir`).
@@ -34,6 +53,8 @@ def evaluate(
             the architecture cannot change.
         train_corpus: optional; its vocabulary must match the saved one.
         seed: makes the posterior draws repeatable.
+        max_chars: if given, score at most this many characters of each
+            corpus, from its start; at least `sequence_size`.
         progress_stream: where a progress bar per corpus goes; stderr by
             default.
 
@@ -41,7 +62,9 @@ def evaluate(
         For each corpus, as given: `elbo_per_step` and `iw_log_prob_per_step`
         (the importance-weighted bound with K samples), both in nats per
         character; `bits_per_step` (from the importance-weighted bound);
-        `num_steps` (characters scored) and `num_samples` (K).
+        `num_steps` (characters scored), `num_samples` (K), `corpus_chars`
+        (characters in the whole corpus) and `oov_chars` (characters scored
+        that are outside the vocabulary, each scored as its OOV bucket).
 
     Raises:
         InputError: bad arguments or a missing, corrupt or mismatched
@@ -53,11 +76,13 @@ def evaluate(
     with errors.bad_input():
         model_hparams, vocabulary, vae = rundir.load_trained(
             log_dir, hparams, train_corpus)
-        windows = {}
-        for name in eval_corpora:
-            text = corpus.read_corpus(corpus.resolve_corpus(name))
-            windows[name] = dataset.eval_windows(
-                vocabulary.encode(text), model_hparams.sequence_size, name)
+        if max_chars is not None and max_chars < model_hparams.sequence_size:
+            raise errors.InputError(
+                f"max_eval_chars ({max_chars}) is less than sequence_size "
+                f"({model_hparams.sequence_size}): no window to score.")
+        loaded = {name: _load(name, vocabulary, model_hparams.sequence_size,
+                              max_chars)
+                  for name in eval_corpora}
         if model_hparams.log_prob_samples < 1:
             raise errors.InputError(
                 "log_prob_samples must be >= 1, got "
@@ -66,12 +91,23 @@ def evaluate(
             vae, model_hparams.sequence_size, model_hparams.batch_size,
             model_hparams.log_prob_samples)
     results = {}
-    for name, corpus_windows in windows.items():
+    for name, eval_corpus in loaded.items():
         bar = progress.ProgressBar(
-            len(corpus_windows), stream=progress_stream, unit="windows")
+            len(eval_corpus.windows), stream=progress_stream, unit="windows")
         try:
-            scores = scorer.score(corpus_windows, seed, bar)
+            scores = scorer.score(eval_corpus.windows, seed, bar)
         finally:
             bar.close()
-        results[name] = scores.as_dict()
+        results[name] = dict(scores.as_dict(),
+                             corpus_chars=eval_corpus.corpus_chars,
+                             oov_chars=eval_corpus.oov_chars)
     return results
+
+
+def _load(name: str, vocabulary: vocab.Vocabulary, sequence_size: int,
+          max_chars: int | None) -> _EvalCorpus:
+    """Reads a corpus and cuts its first `max_chars` characters into windows."""
+    text = corpus.read_corpus(corpus.resolve_corpus(name))
+    windows = dataset.eval_windows(
+        vocabulary.encode(text[:max_chars]), sequence_size, name)
+    return _EvalCorpus(windows, len(text), vocabulary.count_oov(windows))

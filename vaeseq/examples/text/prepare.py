@@ -6,6 +6,7 @@ is touched.
 """
 
 import dataclasses
+import sys
 
 import numpy as np
 import tensorflow as tf
@@ -33,7 +34,8 @@ class Prepared:
         valid_windows: validation windows `[N, T]`, or None.
         vae: the model.
         ops: its training step.
-        checkpoint: the model and the training step's state.
+        checkpoint: what a checkpoint saves: the model, the training
+            step's state and the vocabulary's digest.
     """
 
     hparams: HParams
@@ -48,6 +50,9 @@ class Prepared:
 def prepare(log_dir: str, train_corpus: str, valid_corpus: str | None,
             flag_value: str | None, seed: int | None) -> Prepared:
     """Checks and loads everything a run needs; writes nothing.
+
+    A validation corpus with characters outside the vocabulary gets a
+    one-line warning on stderr.
 
     Args:
         log_dir: the training directory, which may not exist yet.
@@ -70,7 +75,6 @@ def prepare(log_dir: str, train_corpus: str, valid_corpus: str | None,
         vocabulary = vocab.Vocabulary.from_text(
             text, hparams.vocab_size, hparams.oov_buckets)
     else:
-        rundir.check_vocabulary(saved_vocabulary, text, hparams, train_corpus)
         vocabulary = saved_vocabulary
     train_ids = vocabulary.encode(text)
     dataset.eval_windows(train_ids, hparams.sequence_size, train_corpus)
@@ -79,19 +83,26 @@ def prepare(log_dir: str, train_corpus: str, valid_corpus: str | None,
         valid_text = corpus.read_corpus(corpus.resolve_corpus(valid_corpus))
         valid_windows = dataset.eval_windows(
             vocabulary.encode(valid_text), hparams.sequence_size, valid_corpus)
+        oov_chars = vocabulary.count_oov(valid_windows)
+        if oov_chars:
+            print(vocab.oov_warning(valid_corpus, oov_chars,
+                                    valid_windows.size), file=sys.stderr)
     if seed is not None:
         tf.random.set_seed(seed)
     vae = model.make_model(hparams, vocabulary.size)
     model.build(vae)
     ops = train_mod.TrainOps(hparams, vae)
-    checkpoint = tf.train.Checkpoint(model=vae, train_ops=ops)
     if checkpoint_path is not None:
-        common_rundir.restore(checkpoint, checkpoint_path)
+        rundir.restore(log_dir, checkpoint_path, vocabulary, model=vae,
+                       train_ops=ops)
+    if saved_vocabulary is not None:
+        rundir.check_vocabulary(saved_vocabulary, text, hparams, train_corpus)
     # A fresh order per resumed run; repeatable given the seed and step.
     step = int(ops.global_step.numpy())
     batches = dataset.make_dataset(
         train_ids, hparams.batch_size, hparams.sequence_size,
         seed=None if seed is None else seed + step)
     return Prepared(hparams, vocabulary, batches, valid_windows, vae, ops,
-                    checkpoint)
+                    rundir.saved_checkpoint(vocabulary, model=vae,
+                                            train_ops=ops))
 

@@ -2,8 +2,9 @@
 
 A training directory holds what `vaeseq.examples.common.rundir` describes
 (`hparams.json`, checkpoints, TensorBoard event files) and the vocabulary,
-`vocab.json`. Everything here only reads, except `save_config`, which
-writes atomically.
+`vocab.json`. Checkpoints also hold the vocabulary's digest (see
+`vocab_digest`), checked whenever one is restored. Everything here only
+reads, except `save_config`, which writes atomically.
 """
 
 import os
@@ -15,6 +16,7 @@ from vaeseq.examples.text import corpus
 from vaeseq.examples.text import hparams as hparams_mod
 from vaeseq.examples.text import model
 from vaeseq.examples.text import vocab
+from vaeseq.examples.text import vocab_digest
 from vaeseq.hparams import HParams
 from vaeseq.vae import VAEBase
 
@@ -68,6 +70,32 @@ def save_config(log_dir: str, hparams: HParams,
         vocabulary.save(os.path.join(log_dir, VOCAB_FILE))
 
 
+def saved_checkpoint(vocabulary: vocab.Vocabulary,
+                     **objects: tf.Module) -> tf.train.Checkpoint:
+    """The checkpoint a run saves: `objects` and the vocabulary's digest."""
+    digest = vocab_digest.VocabularyDigest(vocabulary.digest())
+    return tf.train.Checkpoint(**objects, **{vocab_digest.ATTRIBUTE: digest})
+
+
+def restore(log_dir: str, path: str, vocabulary: vocab.Vocabulary,
+            **objects: tf.Module) -> None:
+    """Restores `objects` (`model=vae`, ...) from the checkpoint at `path`.
+
+    Args:
+        log_dir: the training directory.
+        path: the checkpoint's prefix.
+        vocabulary: the one in `log_dir`, which must be the checkpoint's
+            own (checkpoints without a digest take any).
+        **objects: what to restore, by attribute name.
+
+    Raises:
+        LogDirError: the checkpoint is missing, corrupt or does not fit
+            `objects`, or was trained with another vocabulary.
+    """
+    common_rundir.restore(tf.train.Checkpoint(**objects), path)
+    vocab_digest.check(vocabulary, os.path.join(log_dir, VOCAB_FILE), path)
+
+
 def load_trained(
     log_dir: str,
     flag_value: str | None,
@@ -82,15 +110,16 @@ def load_trained(
             match the saved one.
 
     Raises:
-        LogDirError: no checkpoint, or a missing or corrupt file.
+        LogDirError: no checkpoint, a missing or corrupt file, or a
+            vocabulary the checkpoint was not trained with.
         ValueError: bad `flag_value` or (as `CorpusError`) `train_corpus`.
     """
     hparams, path = common_rundir.trained(log_dir, hparams_mod.SPEC, flag_value)
     vocabulary = load_vocabulary(log_dir, required=True)
+    vae = model.make_model(hparams, vocabulary.size)
+    model.build(vae)
+    restore(log_dir, path, vocabulary, model=vae)
     if train_corpus is not None:
         text = corpus.read_corpus(corpus.resolve_corpus(train_corpus))
         check_vocabulary(vocabulary, text, hparams, train_corpus)
-    vae = model.make_model(hparams, vocabulary.size)
-    model.build(vae)
-    common_rundir.restore(tf.train.Checkpoint(model=vae), path)
     return hparams, vocabulary, vae

@@ -1,5 +1,9 @@
 """Samples text from a trained model: `Sampler` and `generate(...)`."""
 
+from typing import Iterator
+
+import numpy as np
+
 from vaeseq.examples.common import errors
 from vaeseq.examples.common import sampler
 from vaeseq.examples.text import rundir
@@ -31,8 +35,31 @@ class Sampler:
         Raises:
             InputError: `count` < 0, `length` < 1 or `batch_size` < 1.
         """
-        return [self._vocabulary.decode(ids) for ids in
-                self._sampler.sample(count, length, batch_size, seed)]
+        return list(self.iter_samples(count, length, batch_size, seed))
+
+    def iter_samples(self, count: int, length: int, batch_size: int,
+                     seed: int | None = None) -> Iterator[str]:
+        """Yields `count` samples of `length` characters, as they are drawn.
+
+        Each batch of `batch_size` sequences (the last may be smaller) is
+        drawn when the first of its samples is asked for, so at most one
+        batch is held at a time; `seed` makes the samples repeatable.
+
+        Raises:
+            InputError: when the first batch is drawn: `count` < 0,
+                `length` < 1 or `batch_size` < 1.
+        """
+        batch_seeds = np.random.default_rng(seed)
+        done = 0
+        while True:
+            size = min(batch_size, count - done)
+            batch = self._sampler.sample(
+                size, length, batch_size, int(batch_seeds.integers(2**31)))
+            for ids in batch:
+                yield self._vocabulary.decode(ids)
+            done += size
+            if done >= count:
+                return
 
 
 def generate(
@@ -42,12 +69,12 @@ def generate(
     hparams: str | None = None,
     train_corpus: str | None = None,
     seed: int | None = None,
-) -> list[str]:
-    """Samples text from the latest checkpoint in `log_dir`.
+) -> Iterator[str]:
+    """Samples text from the latest checkpoint in `log_dir`, lazily.
 
     Args:
         log_dir: a training directory (see `rundir`).
-        samples: how many sequences to draw.
+        samples: how many sequences to draw, at least 1.
         hparams: overrides in `HParams.parse` syntax; `sequence_size` sets
             the length of each sample and `batch_size` how many are drawn
             at once. The architecture cannot change.
@@ -55,16 +82,19 @@ def generate(
         seed: makes the samples repeatable.
 
     Returns:
-        `samples` strings of `sequence_size` characters each.
+        An iterator over `samples` strings of `sequence_size` characters
+        each, drawing a batch when needed (see `Sampler.iter_samples`).
 
     Raises:
         InputError: bad arguments or a missing, corrupt or mismatched
-            training directory (`rundir.LogDirError`).
+            training directory (`rundir.LogDirError`); a bad `sequence_size`
+            or `batch_size` only when the first sample is drawn.
         CorpusError: an unusable `train_corpus`.
     """
+    if samples < 1:
+        raise errors.InputError(f"samples must be >= 1, got {samples}.")
     with errors.bad_input():
         model_hparams, vocabulary, vae = rundir.load_trained(
             log_dir, hparams, train_corpus)
-    return Sampler(vae, vocabulary).sample(
+    return Sampler(vae, vocabulary).iter_samples(
         samples, model_hparams.sequence_size, model_hparams.batch_size, seed)
-

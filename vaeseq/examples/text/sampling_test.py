@@ -1,7 +1,5 @@
-"""Tests for sampling.py (generate) and evaluation.py (evaluate)."""
+"""Tests for sampling.py (generate) and scoring.py."""
 
-import json
-import math
 import os
 
 import numpy as np
@@ -9,7 +7,6 @@ import pytest
 
 from vaeseq import testing
 from vaeseq.examples.common import errors
-from vaeseq.examples.text import evaluation
 from vaeseq.examples.text import rundir
 from vaeseq.examples.text import sampling
 from vaeseq.examples.text import scoring
@@ -21,14 +18,32 @@ def saved_vocabulary(log_dir):
 
 
 def test_generate(trained_dir, corpora):
-    texts = sampling.generate(
+    texts = list(sampling.generate(
         trained_dir, samples=5,
         hparams="vae_type=SRNN,sequence_size=30,batch_size=2",
-        train_corpus=corpora["train"], seed=3)
+        train_corpus=corpora["train"], seed=3))
     assert len(texts) == 5
     assert all(len(text) == 30 for text in texts)
     known = set(saved_vocabulary(trained_dir).chars) | {vocab.REPLACEMENT_CHAR}
     assert set("".join(texts)) <= known
+
+
+def test_generate_draws_lazily(trained_dir):
+    texts = sampling.generate(trained_dir, samples=10**12,
+                              hparams="batch_size=2", seed=0)
+    first, second, third = next(texts), next(texts), next(texts)
+    assert [len(first), len(second), len(third)] == [8, 8, 8]
+    # The same batches, drawn at once.
+    texts = sampling.generate(trained_dir, samples=4,
+                              hparams="batch_size=2", seed=0)
+    assert list(texts)[:3] == [first, second, third]
+
+
+@pytest.mark.parametrize("samples", [0, -1])
+def test_generate_needs_samples(samples, trained_dir):
+    with pytest.raises(errors.InputError, match=f"samples must be >= 1, got "
+                       f"{samples}"):
+        sampling.generate(trained_dir, samples=samples)
 
 
 def test_sampler_seeds_and_lengths(trained_dir):
@@ -39,33 +54,15 @@ def test_sampler_seeds_and_lengths(trained_dir):
     assert first != sampler.sample(3, 8, 2, seed=8)
     assert [len(text) for text in sampler.sample(2, 13, 4)] == [13, 13]
     assert sampler.sample(0, 5, 1) == []
-    with pytest.raises(errors.InputError, match="sequence_size >= 1"):
-        sampler.sample(1, 0, 1)
+    for count, length, batch_size in ((1, 0, 1), (-1, 5, 1), (2, 5, 0)):
+        with pytest.raises(errors.InputError, match="sequence_size >= 1"):
+            sampler.sample(count, length, batch_size)
 
 
 def test_generate_rejects_architecture_changes(trained_dir):
     with pytest.raises(errors.InputError, match="rnn_hidden_sizes"):
         sampling.generate(trained_dir, samples=1,
                           hparams="rnn_hidden_sizes=[32]")
-
-
-def test_evaluate_schema(trained_dir, corpora):
-    names = [corpora["valid"], corpora["train"]]
-    results = evaluation.evaluate(trained_dir, names, seed=0)
-    assert list(results) == names
-    with open(corpora["valid"], encoding="utf-8") as f:
-        valid_length = len(f.read())
-    for name, scores in results.items():
-        assert set(scores) == {"elbo_per_step", "iw_log_prob_per_step",
-                               "bits_per_step", "num_steps", "num_samples"}
-        assert scores["num_samples"] == 2  # log_prob_samples of the run.
-        assert scores["num_steps"] % 8 == 0
-        assert scores["iw_log_prob_per_step"] < 0
-        assert scores["elbo_per_step"] < 0
-        assert scores["bits_per_step"] == pytest.approx(
-            -scores["iw_log_prob_per_step"] / math.log(2))
-        json.dumps(scores)  # Plain JSON types.
-    assert results[corpora["valid"]]["num_steps"] == valid_length // 8 * 8
 
 
 def test_scorer_seeds(trained_dir):
@@ -77,11 +74,6 @@ def test_scorer_seeds(trained_dir):
     assert first != scorer.score(windows, seed=6)
     assert (first.num_steps, first.num_samples) == (40, 2)
     assert first.elbo < 0 and first.iw_log_prob < 0
-
-
-def test_evaluate_needs_a_corpus(trained_dir):
-    with pytest.raises(errors.InputError, match="No corpus"):
-        evaluation.evaluate(trained_dir, [])
 
 
 if __name__ == "__main__":

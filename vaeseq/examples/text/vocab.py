@@ -1,6 +1,7 @@
 """Character vocabulary with hashed out-of-vocabulary buckets."""
 
 import collections
+import hashlib
 import json
 from typing import Sequence
 
@@ -9,6 +10,13 @@ import numpy as np
 from vaeseq.examples.common import files
 
 REPLACEMENT_CHAR = "\ufffd"
+
+
+def oov_warning(corpus_name: str, oov_chars: int, scored_chars: int) -> str:
+    """The one-line warning for a corpus scored with unknown characters."""
+    return (f"warning: {corpus_name}: {oov_chars} of the {scored_chars} "
+            "characters scored are outside the model's vocabulary and were "
+            "scored as unknown characters")
 
 
 class Vocabulary:
@@ -82,6 +90,10 @@ class Vocabulary:
         oov = len(self._chars) + codepoints % self._oov_buckets
         return np.where(known, self._id_by_rank[rank], oov).astype(np.int32)
 
+    def count_oov(self, ids: np.ndarray) -> int:
+        """How many of `ids` (any shape) are out-of-vocabulary ids."""
+        return int(np.count_nonzero(np.asarray(ids) >= len(self._chars)))
+
     def decode(self, ids: Sequence[int] | np.ndarray) -> str:
         """Maps ids, shape `[N]`, to text; OOV ids become `REPLACEMENT_CHAR`.
 
@@ -99,12 +111,25 @@ class Vocabulary:
         known_count = len(self._chars)
         return "".join(table[min(i, known_count)] for i in ids.tolist())
 
+    def digest(self) -> str:
+        """The sha256, in hex, of the vocabulary's canonical JSON.
+
+        Two vocabularies have the same digest exactly when they are equal:
+        the same characters in the same id order, and as many OOV buckets.
+        """
+        canonical = json.dumps(self._config(), sort_keys=True,
+                               separators=(",", ":"))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
     def save(self, path: str) -> None:
         """Writes the vocabulary to `path` as JSON, atomically."""
-        config = {"chars": "".join(self._chars),
-                  "oov_buckets": self._oov_buckets}
         files.write_atomically(
-            path, json.dumps(config, indent=2).encode("utf-8"))
+            path, json.dumps(self._config(), indent=2).encode("utf-8"))
+
+    def _config(self) -> dict[str, str | int]:
+        """What `save` writes and `load` reads."""
+        return {"chars": "".join(self._chars),
+                "oov_buckets": self._oov_buckets}
 
     @classmethod
     def load(cls, path: str) -> "Vocabulary":

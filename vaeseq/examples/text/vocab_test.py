@@ -51,6 +51,14 @@ def test_oov_buckets():
     assert vocabulary.decode(ids) == "a\ufffdb\ufffd"
 
 
+def test_count_oov():
+    vocabulary = vocab.Vocabulary("ab", oov_buckets=3)
+    ids = vocabulary.encode("abcab\u201cd")
+    assert vocabulary.count_oov(ids) == 3
+    assert vocabulary.count_oov(ids[:5].reshape(1, 5)) == 1
+    assert vocabulary.count_oov(vocabulary.encode("ba")) == 0
+
+
 def test_austen_quotes_are_oov_in_shakespeare_vocab():
     shakespeare = read_data("tinyshakespeare.txt")
     austen = read_data("pride_and_prejudice.txt")
@@ -107,6 +115,15 @@ def test_equality():
     assert vocabulary != vocab.Vocabulary("ba", oov_buckets=2)
     assert vocabulary != vocab.Vocabulary("ab", oov_buckets=3)
     assert vocabulary != "ab"
+
+
+def test_digest():
+    digest = vocab.Vocabulary("ab\u201c", oov_buckets=2).digest()
+    assert len(digest) == 64 and int(digest, 16) >= 0
+    assert digest == vocab.Vocabulary(["a", "b", "\u201c"], 2).digest()
+    others = [vocab.Vocabulary("ba\u201c", 2), vocab.Vocabulary("ab\u201d", 2),
+              vocab.Vocabulary("ab\u201c", 3)]
+    assert len({digest} | {other.digest() for other in others}) == 4
 
 
 @pytest.mark.parametrize("chars, oov_buckets", [
