@@ -174,8 +174,9 @@ def nan_weights_unchecked(work, findings):
                     and not done.traceback(), "exit 1, one line")
     findings.expect(finite_checkpoints(log_dir), "every checkpoint finite")
     check = probe.run("text", evaluate_args(work, log_dir))
-    findings.expect(check.status == 0 and "nan" not in check.out.lower(),
-                    "evaluate reads the last good checkpoint")
+    findings.saw(f"evaluate afterwards: exit {check.status}, `{check.out.strip()[-80:]}`")
+    findings.expect(check.status == 0 and ": ELBO -" in check.out,
+                    "evaluate reads the last good checkpoint (a finite ELBO)")
 
 
 @case("sizes `latent_size=0`, `rnn_hidden_sizes=[0]`, `embed_size=-3`, `rnn_hidden_sizes=[-4]`",
@@ -319,3 +320,80 @@ def disk_full(work, findings):
                         "a later run resumes")
     finally:
         subprocess.run(["umount", str(mount)], check=False)
+
+
+# --- untrusted files and silent wrong results -------------------------------
+
+def midi_train(work: pathlib.Path, dataset: str) -> probe.Finished:
+    """`vaeseq-midi train` on `dataset` with a tiny model (must be refused)."""
+    return probe.run("midi", ["train", "--dataset", dataset, "--log_dir", str(work / "midi"),
+                              "--hparams", "rnn_hidden_sizes=[8],latent_size=2", "--iters", "2"])
+
+
+@case("a 140 KB pickle that expands to 10^9 steps",
+      "exit 2, one line, in bounded memory; nothing written")
+def pickle_bomb(work, findings):
+    from vaeseq.examples.midi import testdata  # pylint: disable=import-outside-toplevel
+    path = testdata.repeated_piece_pickle(work / "bomb.pkl", steps=50_000, pieces=20_000)
+    done = midi_train(work, path)
+    findings.saw(f"{os.path.getsize(path) // 1000} KB file: {describe(done)}")
+    findings.expect(done.one_line_error("vaeseq-midi train"), "exit 2, one line")
+    findings.expect(not (work / "midi").exists(), "nothing written")
+
+
+@case("a tiny MIDI file lasting one hour",
+      "exit 2, one line naming the limit, before the piano roll is made")
+def hour_long_midi(work, findings):
+    from vaeseq.examples.midi import testdata  # pylint: disable=import-outside-toplevel
+    folder = work / "midi_files"
+    folder.mkdir()
+    path = testdata.long_midi(folder / "hour.mid", seconds=3600)
+    done = midi_train(work, str(folder))
+    findings.saw(f"{os.path.getsize(path)}-byte file: {describe(done)}")
+    findings.expect(done.one_line_error("vaeseq-midi train"), "exit 2, one line")
+
+
+@case("`.json` data with an empty piece, or a float pitch",
+      "exit 2, one line each")
+def malformed_json(work, findings):
+    for name, content in (("empty", '{"train": [[]], "valid": [[[60]]], "test": [[[60]]]}'),
+                          ("float", '{"train": [[[60.5]]], "valid": [[[60]]], "test": [[[60]]]}')):
+        path = work / f"{name}.json"
+        path.write_text(content, encoding="utf-8")
+        done = midi_train(work, str(path))
+        findings.saw(f"{name}: {describe(done)}")
+        findings.expect(done.one_line_error("vaeseq-midi train"), f"{name}: exit 2, one line")
+
+
+@case("`vocab.json` reordered (same characters) after training",
+      "`generate`, `evaluate` and `train` exit 2 naming the file; nothing changed")
+def vocabulary_reordered(work, findings):
+    import json  # pylint: disable=import-outside-toplevel
+    log_dir = trained(work, "run", iters=2, save_every=2)
+    vocab_path = log_dir / "vocab.json"
+    vocabulary = json.loads(vocab_path.read_text(encoding="utf-8"))
+    vocabulary["chars"] = vocabulary["chars"][::-1]
+    vocab_path.write_text(json.dumps(vocabulary), encoding="utf-8")
+    for args in (["generate", "--log_dir", str(log_dir), "--samples", "1"],
+                 evaluate_args(work, log_dir), train_args(work, log_dir, 4)):
+        done = probe.run("text", args)
+        findings.saw(f"{args[0]}: {describe(done)}")
+        findings.expect(done.one_line_error(f"vaeseq-text {args[0]}") and "vocab.json" in done.err,
+                        f"{args[0]}: exit 2 naming vocab.json")
+    findings.expect(steps(log_dir) == [2], "no checkpoint written")
+
+
+@case("`generate --samples 100000000`, then Ctrl-C",
+      "the first sample prints at once; exit 130 keeping what was printed")
+def generate_many(work, findings):
+    log_dir = trained(work, "run", iters=2, save_every=2)
+    started = time.monotonic()
+    process = probe.start("text", ["generate", "--log_dir", str(log_dir),
+                                   "--samples", "100000000"])
+    first = process.stdout.readline()
+    waited = time.monotonic() - started
+    process.send_signal(signal.SIGINT)
+    done = probe.finish(process, started)
+    findings.saw(f"first line after {waited:.1f} s; exit {done.status}")
+    findings.expect(bool(first) and waited < 60, "output within a minute")
+    findings.expect(done.status == 130 and not done.traceback(), "exit 130, no traceback")

@@ -30,7 +30,17 @@ ARCHITECTURE = common_hparams.LIBRARY_ARCHITECTURE + (
     "vocab_size",
 )
 
-SPEC = common_hparams.ExampleHParams(_TEXT_HPARAMS, _TEXT_DEFAULTS, ARCHITECTURE)
+
+
+def _check(hparams) -> None:
+    """Raises `ValueError` for a text hyperparameter below 1."""
+    for name in _TEXT_HPARAMS:
+        if hparams.get(name) < 1:
+            raise ValueError(f"{name} must be >= 1, got {hparams.get(name)}.")
+
+
+SPEC = common_hparams.ExampleHParams(_TEXT_HPARAMS, _TEXT_DEFAULTS, ARCHITECTURE,
+                                     check=_check)
 
 # `make_hparams(flag_value=None, **overrides)`, `from_json(saved_json)` and
 # `override(saved, flag_value)`: see `ExampleHParams`.

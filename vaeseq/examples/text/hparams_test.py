@@ -32,6 +32,12 @@ def test_malformed_flag():
         hparams_mod.make_hparams("latent_size")
 
 
+@pytest.mark.parametrize("flag", ["embed_size=-3", "vocab_size=0", "oov_buckets=0"])
+def test_text_sizes_below_one(flag):
+    with pytest.raises(ValueError, match=flag.split("=")[0] + " must be >= 1"):
+        hparams_mod.make_hparams(flag)
+
+
 def test_from_json_round_trip():
     hparams = hparams_mod.make_hparams("rnn_hidden_sizes=[8],latent_size=2")
     assert hparams_mod.from_json(hparams.to_json()) == hparams

@@ -83,7 +83,8 @@ def restore(log_dir: str, path: str, vocabulary: vocab.Vocabulary,
 
     Args:
         log_dir: the training directory.
-        path: the checkpoint's prefix.
+        path: the checkpoint's prefix (an older one of `log_dir` is
+            restored if it cannot be read; see `common.rundir.restore`).
         vocabulary: the one in `log_dir`, which must be the checkpoint's
             own (checkpoints without a digest take any).
         **objects: what to restore, by attribute name.
@@ -92,8 +93,8 @@ def restore(log_dir: str, path: str, vocabulary: vocab.Vocabulary,
         LogDirError: the checkpoint is missing, corrupt or does not fit
             `objects`, or was trained with another vocabulary.
     """
-    common_rundir.restore(tf.train.Checkpoint(**objects), path)
-    vocab_digest.check(vocabulary, os.path.join(log_dir, VOCAB_FILE), path)
+    restored = common_rundir.restore(tf.train.Checkpoint(**objects), path)
+    vocab_digest.check(vocabulary, os.path.join(log_dir, VOCAB_FILE), restored)
 
 
 def load_trained(
