@@ -180,12 +180,17 @@ def run_on_dataset(log_dir: str, checkpoint: tf.train.Checkpoint,
                    strategy: tf.distribute.Strategy | None = None) -> TrainResult:
     """`run` with steps of `ops` on the batches of an endless dataset.
 
-    The agent computes the contexts inside each step (`contexts=None`), so
-    it trains too. Under a strategy, `batches` are global batches that the
-    strategy splits among its replicas (and workers). Arguments and errors
-    are `run`'s.
+    Each element of `batches` is either the observed batch `[B, T, ...]`
+    or a pair `(observed [B, T, ...], mask [B, T])`, whose prefix mask (1 on
+    real steps, 0 on the padding at the end) goes to `ops` so that padded
+    steps add nothing to the loss. The agent computes the contexts inside
+    each step (`contexts=None`), so it trains too. Under a strategy,
+    `batches` are global batches that the strategy splits among its
+    replicas (and workers), masks alike. Other arguments and errors are
+    `run`'s.
     """
     strategy = strategy or tf.distribute.get_strategy()
+    masked = isinstance(batches.element_spec, tuple)
     if strategy.num_replicas_in_sync > 1:
         options = tf.data.Options()
         # Every worker builds the same pipeline (given the same seed) and
@@ -195,8 +200,12 @@ def run_on_dataset(log_dir: str, checkpoint: tf.train.Checkpoint,
         batches = strategy.experimental_distribute_dataset(
             batches.with_options(options))
     iterator = iter(batches)
-    return run(log_dir, checkpoint, ops.global_step,
-               lambda: ops(None, next(iterator)), schedule, hooks,
+
+    def step() -> Mapping[str, Any]:
+        observed, mask = next(iterator) if masked else (next(iterator), None)
+        return ops(None, observed, mask=mask)
+
+    return run(log_dir, checkpoint, ops.global_step, step, schedule, hooks,
                progress_stream, strategy)
 
 
@@ -214,7 +223,8 @@ def prepare_and_run(log_dir: str, schedule: Schedule,
         prepare: checks the example's input and builds (or restores) its
             model and `TrainOps`, writing nothing; it runs in the strategy's
             scope. It returns a run with attributes `checkpoint`, `ops` and
-            `batches` (global batches of an endless dataset).
+            `batches` (global batches of an endless dataset, with or
+            without masks: see `run_on_dataset`).
         save_config: writes the run's configuration into `log_dir`; only
             the chief calls it.
         make_hooks: the example's hooks for the prepared run.

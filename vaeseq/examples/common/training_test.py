@@ -1,5 +1,6 @@
 """Tests for training.py: the shared loop with a fake step function."""
 
+import json
 import os
 import signal
 import subprocess
@@ -8,6 +9,7 @@ import sys
 import pytest
 import tensorflow as tf
 
+from vaeseq import distribute
 from vaeseq import testing
 from vaeseq import train as train_mod
 from vaeseq.examples.common import errors
@@ -171,26 +173,100 @@ def test_bad_schedule(schedule, message):
     training.Schedule(0, 1, 1, 1).check()
 
 
-def test_run_on_dataset_feeds_batches_in_order(tmp_path):
-    seen = []
+class RecordingOps:
+    """Stands in for `TrainOps`: records each step's observed batch and mask.
 
-    class Ops:
-        def __init__(self):
-            self.global_step = tf.Variable(0, dtype=tf.int64)
+    `steps` holds one `(observed, mask)` per step, each the list of the
+    replicas' parts as nested lists (the mask None when none was given).
+    """
 
-        def __call__(self, contexts, observed):
-            seen.append((contexts, int(observed)))
-            self.global_step.assign_add(1)
-            return {"loss": tf.constant(1.0)}
+    def __init__(self, strategy=None):
+        self.global_step = tf.Variable(0, dtype=tf.int64)
+        self.steps = []
+        self._strategy = strategy or tf.distribute.get_strategy()
 
-    ops = Ops()
+    def __call__(self, contexts, observed, mask=None):
+        assert contexts is None  # The agent computes them inside the step.
+        parts = self._strategy.experimental_local_results
+        self.steps.append((
+            [part.numpy().tolist() for part in parts(observed)],
+            None if mask is None else [part.numpy().tolist() for part in parts(mask)]))
+        self.global_step.assign_add(1)
+        return {"loss": tf.constant(1.0)}
+
+
+MASKED_STEPS = 3
+CHILD_FLAG = "--mirrored-child"
+
+
+def masked_batches(batch_size):
+    """Batches `(observed [B, 3], mask [B, 3])`; see `masked_row`."""
+
+    def pair(row):
+        observed = tf.fill([MASKED_STEPS], tf.cast(row, tf.float32))
+        mask = tf.sequence_mask(row % MASKED_STEPS + 1, MASKED_STEPS, dtype=tf.float32)
+        return observed, mask
+
+    return tf.data.Dataset.range(1000).map(pair).batch(batch_size)
+
+
+def masked_row(row):
+    """Row `row` of `masked_batches`' stream: (observed, mask) as lists."""
+    real = row % MASKED_STEPS + 1
+    return [float(row)] * MASKED_STEPS, [1.0] * real + [0.0] * (MASKED_STEPS - real)
+
+
+def expected_parts(first_row, rows_per_part, num_parts):
+    """The (observed, mask) parts of the batch that starts at `first_row`."""
+    parts = [[masked_row(first_row + part * rows_per_part + row)
+              for row in range(rows_per_part)] for part in range(num_parts)]
+    return ([[observed for observed, _ in part] for part in parts],
+            [[mask for _, mask in part] for part in parts])
+
+
+def run_recording(log_dir, batches, iters, strategy=None):
+    """Runs `run_on_dataset` on `batches` with a `RecordingOps`; its steps."""
+    with (strategy or tf.distribute.get_strategy()).scope():
+        ops = RecordingOps(strategy)
     result = training.run_on_dataset(
-        str(tmp_path), tf.train.Checkpoint(step=ops.global_step), ops,
-        tf.data.Dataset.range(10).skip(4), training.Schedule(3), Recorder(),
-        open(os.devnull, "w"))
-    assert result == training.TrainResult(3, None)
-    assert seen == [(None, 4), (None, 5), (None, 6)]
+        log_dir, tf.train.Checkpoint(step=ops.global_step), ops, batches,
+        training.Schedule(iters), Recorder(), open(os.devnull, "w"), strategy)
+    assert result == training.TrainResult(iters, None)
+    return ops.steps
+
+
+def test_run_on_dataset_feeds_batches_in_order(tmp_path):
+    steps = run_recording(str(tmp_path), tf.data.Dataset.range(10).skip(4), 3)
+    assert steps == [([4], None), ([5], None), ([6], None)]
+
+
+def test_run_on_dataset_passes_the_masks(tmp_path):
+    steps = run_recording(str(tmp_path), masked_batches(2), 2)
+    assert steps == [expected_parts(0, 2, 1), expected_parts(2, 2, 1)]
+
+
+def test_run_on_dataset_passes_the_masks_to_the_replicas(tmp_path):
+    """Under a mirrored strategy over 2 CPUs (in a child process, as logical
+    devices must be set before TensorFlow starts), each replica gets its
+    rows of the global batch with their own masks."""
+    done = subprocess.run(
+        [sys.executable, __file__, CHILD_FLAG, str(tmp_path)],
+        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"),
+        capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    steps = json.loads(done.stdout.strip().splitlines()[-1])
+    assert [tuple(step) for step in steps] == [
+        expected_parts(0, 2, 2), expected_parts(4, 2, 2)]
+
+
+def _mirrored_child(log_dir):
+    """Prints, as JSON, the steps of a mirrored run on `masked_batches(4)`."""
+    strategy = distribute.make_strategy("mirrored", cpu_devices=2)
+    print(json.dumps(run_recording(log_dir, masked_batches(4), 2, strategy)))
 
 
 if __name__ == "__main__":
-    testing.main(__file__)
+    if sys.argv[1:2] == [CHILD_FLAG]:
+        _mirrored_child(sys.argv[2])
+    else:
+        testing.main(__file__)
