@@ -1,8 +1,8 @@
 """Piano-roll sequences from benchmark files or MIDI files, and their batches.
 
 `load_sequences` reads whole pieces as rolls (see `pianoroll`);
-`make_dataset` cuts training windows from them and `eval_batches` pads whole
-pieces for exact per-step evaluation.
+`make_dataset` cuts training windows from them (padding short pieces, with a
+mask) and `eval_batches` pads whole pieces for exact per-step evaluation.
 """
 
 import functools
@@ -119,9 +119,12 @@ def make_dataset(
 
     Each pass visits every piece once (in random order when `shuffle`) and
     crops a window at a uniformly random offset. Pieces shorter than
-    `sequence_size` are padded at the end with silent (all-zero) steps, so
-    every piece contributes; silence is a valid piano roll, so the padding
-    needs no mask, at the cost of teaching the model some extra endings.
+    `sequence_size` become one window padded at the end with silent
+    (all-zero) steps, so every piece contributes. Each window comes with its
+    prefix mask, 0 exactly on that padding: training must not learn the
+    padding (silent steps are valid piano-roll steps, so without the mask
+    the model learns to fall silent), and `TrainOps` given the mask ignores
+    the padded steps.
 
     Args:
         sequences: `[T_i, 88]` rolls, e.g. from `load_sequences`.
@@ -134,7 +137,10 @@ def make_dataset(
             randomness.
 
     Returns:
-        A dataset of float32 `[batch_size, sequence_size, 88]` batches.
+        A dataset of `(rolls, mask)` pairs: float32
+        `[batch_size, sequence_size, 88]` windows and their float32
+        `[batch_size, sequence_size]` masks, 1 on the steps of the piece and
+        0 on the padding.
 
     Raises:
         ValueError: `sequences` is empty or `batch_size`/`sequence_size` is
@@ -146,23 +152,24 @@ def make_dataset(
         raise ValueError(
             f"batch_size and sequence_size must be positive, got "
             f"{batch_size} and {sequence_size}")
-    padded = [
-        np.pad(roll, [(0, max(sequence_size - len(roll), 0)), (0, 0)])
-        for roll in sequences
-    ]
-    rolls = _ragged_dataset(padded)
+    rolls = _ragged_dataset(sequences)
     if shuffle:
-        rolls = rolls.shuffle(len(padded), seed=seed, reshuffle_each_iteration=True)
+        rolls = rolls.shuffle(len(sequences), seed=seed, reshuffle_each_iteration=True)
     if repeat:
         rolls = rolls.repeat()
     crop_seeds = tf.data.Dataset.random(seed=seed).batch(2)
 
-    def crop(roll: tf.Tensor, crop_seed: tf.Tensor) -> tf.Tensor:
+    def crop(roll: tf.Tensor, crop_seed: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+        """A `[sequence_size, 88]` window of the `[T_i, 88]` roll, and its mask."""
         start = tf.random.stateless_uniform(
-            [], seed=crop_seed, maxval=tf.shape(roll)[0] - sequence_size + 1,
+            [], seed=crop_seed,
+            maxval=tf.maximum(tf.shape(roll)[0] - sequence_size, 0) + 1,
             dtype=tf.int32)
         window = roll[start:start + sequence_size]
-        return tf.ensure_shape(window, [sequence_size, pianoroll.NUM_KEYS])
+        real_steps = tf.shape(window)[0]
+        mask = tf.sequence_mask(real_steps, sequence_size, dtype=tf.float32)
+        window = tf.pad(window, [[0, sequence_size - real_steps], [0, 0]])
+        return tf.ensure_shape(window, [sequence_size, pianoroll.NUM_KEYS]), mask
 
     return (tf.data.Dataset.zip(rolls, crop_seeds)
             .map(crop, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)

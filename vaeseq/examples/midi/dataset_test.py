@@ -299,30 +299,47 @@ def test_empty_midi_directory(tmp_path):
 
 def test_make_dataset_windows(short_sequences):
     batches = dataset.make_dataset(short_sequences, batch_size=4, sequence_size=4, seed=0)
-    for batch in batches.take(10):
-        assert batch.shape == (4, 4, 88)
-        assert batch.dtype == np.float32
-        for window in batch.numpy():
+    for rolls, mask in batches.take(10):
+        assert rolls.shape == (4, 4, 88) and mask.shape == (4, 4)
+        assert rolls.dtype == mask.dtype == np.float32
+        for window, window_mask in zip(rolls.numpy(), mask.numpy()):
             [piece] = np.flatnonzero(window[0, 80:83])
             roll = short_sequences[piece]
-            if len(roll) < 4:  # Padded with silence.
+            if len(roll) < 4:  # Padded with silence, masked out.
                 np.testing.assert_array_equal(window[:3], roll)
                 assert not window[3:].any()
+                np.testing.assert_array_equal(window_mask, [1, 1, 1, 0])
             else:
                 start = np.flatnonzero(window[0, :8])[0]
                 np.testing.assert_array_equal(window, roll[start:start + 4])
+                np.testing.assert_array_equal(window_mask, np.ones(4))
+
+
+def test_make_dataset_masks_exactly_the_padding(short_sequences):
+    """Windows longer than some pieces: each mask counts its piece's steps."""
+    batches = dataset.make_dataset(
+        short_sequences, batch_size=3, sequence_size=6, shuffle=False, repeat=False)
+    [(rolls, mask)] = list(batches)
+    np.testing.assert_array_equal(mask, [[1, 1, 1, 0, 0, 0],
+                                         [1, 1, 1, 1, 1, 0],
+                                         [1, 1, 1, 1, 1, 1]])
+    for window, window_mask, roll in zip(rolls.numpy(), mask.numpy(), short_sequences):
+        real = window[window_mask == 1]
+        start = np.flatnonzero(real[0, :8])[0]
+        np.testing.assert_array_equal(real, roll[start:start + 6])
+        assert not window[window_mask == 0].any()
 
 
 def test_make_dataset_covers_every_offset(short_sequences):
     batches = dataset.make_dataset(short_sequences[2:], batch_size=1, sequence_size=4, seed=0)
-    starts = {int(np.flatnonzero(batch[0, 0, :8])[0]) for batch in batches.take(100)}
+    starts = {int(np.flatnonzero(rolls[0, 0, :8])[0]) for rolls, _ in batches.take(100)}
     assert starts == {0, 1, 2, 3, 4}
 
 
 def test_make_dataset_one_pass_in_order(short_sequences):
     batches = dataset.make_dataset(
         short_sequences, batch_size=1, sequence_size=2, shuffle=False, repeat=False)
-    pieces = [int(np.flatnonzero(batch[0, 0, 80:83])[0]) for batch in batches]
+    pieces = [int(np.flatnonzero(rolls[0, 0, 80:83])[0]) for rolls, _ in batches]
     assert pieces == [0, 1, 2]
 
 
@@ -334,7 +351,7 @@ def test_make_dataset_drops_partial_batch(short_sequences):
 def test_make_dataset_is_repeatable_with_seed(short_sequences):
     def draw(seed):
         batches = dataset.make_dataset(short_sequences, batch_size=2, sequence_size=3, seed=seed)
-        return np.stack([batch.numpy() for batch in batches.take(8)])
+        return np.stack([rolls.numpy() for rolls, _ in batches.take(8)])
 
     np.testing.assert_array_equal(draw(7), draw(7))
     assert not np.array_equal(draw(7), draw(8))

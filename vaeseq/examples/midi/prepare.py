@@ -25,7 +25,9 @@ class Prepared:
 
     Attributes:
         hparams: the run's hyperparameters.
-        batches: training batches, float32 `[B, T, 88]` windows, endless.
+        batches: endless training batches of `(rolls, mask)`: float32
+            `[B, T, 88]` windows and their `[B, T]` masks, 0 on the
+            padding of pieces shorter than T (see `dataset.make_dataset`).
         vae: the model.
         ops: its training step.
         checkpoint: the model and the training step's state.

@@ -4,14 +4,19 @@ import glob
 import json
 import os
 
+import numpy as np
 import pytest
 import tensorflow as tf
 
 from vaeseq import testing
 from vaeseq.examples.common import errors
 from vaeseq.examples.common import rundir
+from vaeseq.examples.midi import dataset
+from vaeseq.examples.midi import prepare
 from vaeseq.examples.midi import training
 
+# The real `make_dataset`, which the padding test wraps.
+MAKE_DATASET = dataset.make_dataset
 GLOBAL_STEP = "train_ops/global_step/.ATTRIBUTES/VARIABLE_VALUE"
 ADAM_STEP = "train_ops/optimizer/step/.ATTRIBUTES/VARIABLE_VALUE"
 
@@ -97,6 +102,62 @@ def test_checkpoint_without_config_is_an_error(copy_of_trained, jsb):
     os.remove(os.path.join(copy_of_trained, rundir.HPARAMS_FILE))
     with pytest.raises(rundir.LogDirError, match="lacks hparams.json"):
         training.train(copy_of_trained, jsb, training.Schedule(5))
+
+
+@pytest.fixture(name="short_pieces")
+def fixture_short_pieces(tmp_path):
+    """A `.json` source whose train split has pieces of 3, 5, 6 and 12 steps."""
+    pieces = [[[21 + (step * 7 + index) % 88, 60 + index] for step in range(length)]
+              for index, length in enumerate([3, 5, 6, 12])]
+    path = tmp_path / "short.json"
+    path.write_text(json.dumps({"train": pieces}), encoding="utf-8")
+    return str(path)
+
+
+def trained_variables(log_dir):
+    """{name: value} of the trained model's variables in the latest checkpoint."""
+    reader = tf.train.load_checkpoint(tf.train.latest_checkpoint(log_dir))
+    return {name: reader.get_tensor(name)
+            for name in reader.get_variable_to_shape_map()
+            if name.startswith("model/")}
+
+
+def train_on(log_dir, source, tiny_hparams, monkeypatch, change_batches):
+    """The model's variables after two training steps on `source`, with
+    `change_batches` applied to the dataset of `(rolls, mask)` batches."""
+    monkeypatch.setattr(prepare.dataset, "make_dataset",
+                        lambda *args, **kwargs: change_batches(MAKE_DATASET(*args, **kwargs)))
+    result = training.train(log_dir, source, training.Schedule(2),
+                            hparams="vae_type=SRNN," + tiny_hparams, seed=3)
+    assert result == training.TrainResult(2, None)
+    return trained_variables(log_dir)
+
+
+def with_loud_padding(rolls, mask):
+    """Every key pressed on the padded steps, instead of silence."""
+    return tf.where(mask[:, :, tf.newaxis] > 0, rolls, tf.ones_like(rolls)), mask
+
+
+def test_training_never_learns_the_padding(short_pieces, tiny_hparams, monkeypatch,
+                                           tmp_path):
+    """Padding the short pieces with every key pressed instead of silence
+    trains exactly the same model; without the masks it would not.
+
+    Every batch holds all four pieces (one pass), three of them padded to
+    sequence_size=8; the seed makes the runs alike but for the padding.
+    """
+    silent = train_on(str(tmp_path / "silent"), short_pieces, tiny_hparams,
+                      monkeypatch, lambda batches: batches)
+    loud = train_on(str(tmp_path / "loud"), short_pieces, tiny_hparams,
+                    monkeypatch, lambda batches: batches.map(with_loud_padding))
+    unmasked = train_on(str(tmp_path / "unmasked"), short_pieces, tiny_hparams,
+                        monkeypatch, lambda batches: batches.map(lambda rolls, _: rolls))
+    assert silent.keys() == loud.keys() == unmasked.keys()
+    for name, value in silent.items():
+        np.testing.assert_allclose(loud[name], value, rtol=1e-5, atol=1e-6, err_msg=name)
+    # The same run without the masks learns from the padding (so the
+    # padding is there, and the masks are what hide it).
+    assert any(not np.allclose(unmasked[name], value) for name, value in silent.items())
 
 
 if __name__ == "__main__":
