@@ -231,6 +231,29 @@ def test_make_hparams_precedence():
     assert hparams.sequence_size == 5
 
 
+def test_presets_apply_first():
+    original = hparams_mod.make_hparams(preset="vaeseq2017")
+    assert (original.divergence_schedule, original.divergence_strength_start,
+            original.divergence_strength_half, original.learning_rate) == (
+                "hyperbolic", 1e-5, 1e5, 1e-4)
+    hparams = hparams_mod.make_hparams("learning_rate=3e-4", preset="vaeseq2017",
+                                       divergence_strength_start=0.5)
+    assert (hparams.divergence_schedule, hparams.divergence_strength_start,
+            hparams.learning_rate) == ("hyperbolic", 0.5, 3e-4)
+    assert hparams_mod.with_preset("vaeseq2017", "learning_rate=1,batch_size=2") == (
+        "divergence_schedule=hyperbolic,divergence_strength_start=1e-5,"
+        "divergence_strength_half=1e5,learning_rate=1,batch_size=2")
+    with pytest.raises(ValueError, match="unknown preset 'x'; valid: vaeseq2017"):
+        hparams_mod.make_hparams(preset="x")
+
+
+def test_the_default_kl_warm_up_reaches_one():
+    hparams = hparams_mod.make_hparams()
+    assert (hparams.divergence_schedule, hparams.divergence_strength_start,
+            hparams.divergence_warmup_steps, hparams.learning_rate) == (
+                "linear", 0.5, 1000, 1e-3)
+
+
 def test_make_hparams_rejects_unknown_override():
     with pytest.raises(ValueError, match="^Unknown hyperparameter 'latent'; "
                        "valid names: activation, adam_epsilon, batch_size, "):

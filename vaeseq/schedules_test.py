@@ -9,7 +9,8 @@ from vaeseq import testing
 
 
 def test_hyperbolic_is_the_original_annealing():
-    hparams = testing.tiny_hparams(divergence_strength_start=0.1, divergence_strength_half=10.0)
+    hparams = testing.tiny_hparams(divergence_schedule="hyperbolic", divergence_strength_start=0.1,
+                                   divergence_strength_half=10.0)
     got = [float(schedules.divergence_strength(hparams, s)) for s in (0, 10, 30, 10**9)]
     np.testing.assert_allclose(got, [0.1, 0.55, 1 - 0.9 * 10 / 40, 1.0], rtol=1e-6)
 

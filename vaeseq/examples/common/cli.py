@@ -33,6 +33,7 @@ import os
 import sys
 from typing import Any, Callable, Mapping, Sequence
 
+from vaeseq import hparams as hparams_mod
 from vaeseq.examples.common import distributed
 from vaeseq.examples.common import errors
 from vaeseq.examples.common import files
@@ -126,6 +127,9 @@ class CommandLine:
         except KeyboardInterrupt:  # Ctrl-C while TensorFlow loads.
             return 130
         try:
+            if getattr(args, "preset", None) in hparams_mod.PRESETS:
+                with errors.bad_input():
+                    args.hparams = hparams_mod.with_preset(args.preset, args.hparams)
             return self.commands[args.command](args)
         except errors.InputError as err:
             print_error(prog, err)
@@ -144,10 +148,14 @@ class CommandLine:
 
 def add_shared_flags(parser: argparse.ArgumentParser, *, hparams_example: str,
                      log_dir_holds: str = "", iters: int = 1_000_000,
-                     iteration: str = "step", save_every: int = 1000) -> None:
+                     iteration: str = "step", save_every: int = 1000,
+                     example_presets: Mapping[str, str] | None = None) -> None:
     """Adds the flags every example's commands share to `parser`.
 
-    --log_dir, --hparams, --iters, --seed, --output_json and --save_every.
+    --log_dir, --hparams, --preset, --iters, --seed, --output_json and
+    --save_every. `--preset` offers the library's `vaeseq.hparams.PRESETS`
+    (which `CommandLine.main` applies under `--hparams`) and the example's
+    own `example_presets` (name: help), which the example applies itself.
     Their help shows `hparams_example` (overrides in `HParams.parse`
     syntax) for --hparams, names what the example keeps in its log
     directory besides checkpoints and hparams.json (`log_dir_holds`, such as
@@ -160,6 +168,12 @@ def add_shared_flags(parser: argparse.ArgumentParser, *, hparams_example: str,
     parser.add_argument(
         "--hparams", default="", help=f"overrides, e.g. \"{hparams_example}\"; after training "
         "only non-architectural ones (sequence_size, batch_size, ...) may change")
+    presets = {name: preset.description for name, preset in hparams_mod.PRESETS.items()}
+    presets.update(example_presets or {})
+    parser.add_argument(
+        "--preset", choices=sorted(presets),
+        help="train: a named set of hyperparameters, under --hparams: " + "; ".join(
+            f"{name}: {text}" for name, text in sorted(presets.items())))
     parser.add_argument(
         "--iters", type=int, default=iters,
         help=f"train until this many {iteration}s in total")

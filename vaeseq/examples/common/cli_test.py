@@ -126,6 +126,31 @@ def test_shared_flags_help_and_defaults():
         plain.format_help().split())
 
 
+def test_presets_apply_under_hparams(capsys):
+    def shared_flags(parser, command):
+        del command
+        cli.add_shared_flags(parser, hparams_example="x=1",
+                             example_presets={"mine": "the example's own"})
+
+    def show(args):
+        print(f"{args.preset} {args.hparams}")
+        return 0
+
+    command_line = cli.CommandLine("p", "", "toy", {"train": show}, shared_flags)
+    assert command_line.main(["train", "--log_dir", "d", "--preset", "vaeseq2017",
+                              "--hparams", "learning_rate=1e-3"]) == 0
+    assert capsys.readouterr().out == (
+        "vaeseq2017 divergence_schedule=hyperbolic,divergence_strength_start=1e-5,"
+        "divergence_strength_half=1e5,learning_rate=1e-3\n")
+    assert command_line.main(["train", "--log_dir", "d", "--preset", "mine"]) == 0
+    assert capsys.readouterr().out == "mine \n"  # The example applies its own.
+    assert command_line.main(["train", "--log_dir", "d", "--preset", "vaeseq2017",
+                              "--hparams", "a=[1"]) == 2
+    assert capsys.readouterr().err.startswith("p train: error: Malformed")
+    help_text = " ".join(command_line.parser("train").format_help().split())
+    assert "mine: the example's own; vaeseq2017: the original VAE-Seq optimisation" in help_text
+
+
 def test_report_training(capsys):
     cli.report_training(7, "SIGTERM", "/logs")
     cli.report_training(9, None, "/logs")

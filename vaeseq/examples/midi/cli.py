@@ -9,7 +9,7 @@ directory Bazel was run from (`BUILD_WORKING_DIRECTORY`).
 train/valid/test chosen by `--split`) or MIDI files (a file, a directory,
 searched recursively, or a glob pattern; no splits), read at `rate` steps
 per second (a hyperparameter), or the SRNN paper's `.npz` piano rolls.
-With a `.npz` dataset or a `--preset`, train and evaluate follow the SRNN
+With a `.npz` dataset or `--preset srnn_paper`, train and evaluate follow the SRNN
 paper's recipe (`vaeseq.examples.midi.paper_recipe`): training on carried
 streams for `--epochs`, the best checkpoint by validation ELBO kept in
 `log_dir/best` and used by evaluate, the test pieces scored whole.
@@ -51,7 +51,10 @@ DEFAULT_SPLITS = {"train": "train", "generate": None, "evaluate": "test"}
 
 def add_flags(parser: argparse.ArgumentParser, command: str) -> None:
     """Adds the flags shared by all commands to `parser` for `command`."""
-    cli.add_shared_flags(parser, hparams_example="vae_type=SRNN,sequence_size=64")
+    cli.add_shared_flags(
+        parser, hparams_example="vae_type=SRNN,sequence_size=64",
+        example_presets={"srnn_paper": "the SRNN paper's model, schedules and "
+                         "carried-stream training (a new run)"})
     parser.add_argument(
         "--dataset", help="a .mat/.json/.pkl benchmark file, or MIDI files: "
         "a file, a directory or a glob pattern")
@@ -70,12 +73,8 @@ def add_flags(parser: argparse.ArgumentParser, command: str) -> None:
         "--sample_every", type=int, default=1000,
         help="train: steps between sample summaries (images and audio)")
     parser.add_argument(
-        "--preset", choices=PRESETS,
-        help="train: start a new run from a named recipe (srnn_paper: the SRNN "
-        "paper's model, schedules and carried-stream training)")
-    parser.add_argument(
         "--epochs", type=int, default=EPOCHS,
-        help="train on streams (a .npz dataset or a --preset): passes over "
+        help="train on streams (a .npz dataset or --preset srnn_paper): passes over "
         "the training streams")
     parser.add_argument(
         "--max_seconds", type=float,
@@ -84,7 +83,7 @@ def add_flags(parser: argparse.ArgumentParser, command: str) -> None:
 
 def _on_streams(args: argparse.Namespace) -> bool:
     """Whether a command follows the paper's recipe (see the module docstring)."""
-    return bool(args.preset) or (args.dataset or "").endswith(".npz")
+    return args.preset in PRESETS or (args.dataset or "").endswith(".npz")
 
 
 def make_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -102,7 +101,8 @@ def _run_train(args: argparse.Namespace) -> int:
     if _on_streams(args):
         recipe = cli.import_quietly("vaeseq.examples.midi.paper_recipe")
         result = recipe.train(
-            args.log_dir, args.dataset, preset=args.preset, hparams=args.hparams,
+            args.log_dir, args.dataset,
+            preset=args.preset if args.preset in PRESETS else None, hparams=args.hparams,
             epochs=args.epochs, iters=args.iters, max_seconds=args.max_seconds,
             log_every=args.log_every, save_every=args.save_every, seed=args.seed)
         cli.report_training(result.step, result.stopped_by, args.log_dir)

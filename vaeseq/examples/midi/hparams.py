@@ -22,8 +22,6 @@ _MIDI_DEFAULTS = {
     "obs_encoder_fc_layers": [128],
     "obs_decoder_fc_hidden_layers": [256],
     "latent_decoder_fc_layers": [128],
-    "learning_rate": 1e-3,
-    "divergence_strength_half": 2000.0,
 }
 
 # Hyperparameters that fix the model's variables or what it computes: the
