@@ -43,7 +43,9 @@ def make_hparams(**overrides) -> hparams_mod.HParams:
         obs_encoder_fc_layers=[32], obs_decoder_fc_hidden_layers=[32],
         latent_decoder_fc_layers=[32], rnn_hidden_sizes=[32], latent_size=4,
         batch_size=16, sequence_size=20, learning_rate=3e-3,
-        divergence_strength_start=0.1, divergence_strength_half=20.0)
+        # A KL weight near 1 within its runs of a few hundred steps.
+        divergence_schedule="hyperbolic", divergence_strength_start=0.1,
+        divergence_strength_half=20.0)
     hparams.add_hparam("channels", 3)
     return hparams.override_from_dict(overrides)
 
