@@ -18,80 +18,74 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Self
 
-# Library defaults. Examples extend them with `HParams.add_hparam`.
-_DEFAULTS: dict[str, Any] = {
-    # Which sequence model to build: "RNN", "ISEQ" or "SRNN". The model
-    # registry validates the value.
-    "vae_type": "SRNN",
-    # Dimensionality of the latent variable at each timestep.
-    "latent_size": 4,
-    # Hidden layer sizes of the MLP that encodes each observation.
-    "obs_encoder_fc_layers": [256, 128],
-    # Hidden layer sizes of the MLP that decodes observation distributions.
-    "obs_decoder_fc_hidden_layers": [256],
-    # Layer sizes of the MLP that decodes latent distributions.
-    "latent_decoder_fc_layers": [256],
-    # Hidden sizes of the stacked RNN cells.
-    "rnn_hidden_sizes": [32],
-    # The recurrent cell of every RNN in the models: "lstm" or "gru".
-    "rnn_cell": "lstm",
-    # Activation function of the hidden layers, by name.
-    "activation": "relu",
-    # Function mapping unconstrained outputs to positive scales, by name.
-    "positive_projection": "softplus",
-    # Added to positive projections to keep scales away from zero.
-    "positive_eps": 1e-5,
-    # How the KL weight anneals towards 1 (see `vaeseq.schedules`):
-    # "linear" (exactly 1 after `divergence_warmup_steps` steps) or
-    # "hyperbolic" (the original VAE-Seq's: halfway after
-    # `divergence_strength_half` steps, 1 only in the limit). The defaults, a
-    # linear warm-up from 0.5 to 1 over 1,000 steps with a learning rate of
-    # 1e-3, improve held-out ELBO and samples from the first hundred steps
-    # (docs/hyperparameters.md); the original settings are the preset
-    # "vaeseq2017" (`PRESETS`).
-    "divergence_schedule": "linear",
-    # Weight of the KL divergence term at step 0 of the annealing schedule.
-    "divergence_strength_start": 0.5,
-    # Hyperbolic schedule: the KL weight rises from `divergence_strength_start`
-    # to 1 and is halfway there after this many training steps.
-    "divergence_strength_half": 1e5,
-    # Linear schedule: steps from `divergence_strength_start` to exactly 1.
-    "divergence_warmup_steps": 1000,
-    # Estimate the KL divergence by sampling instead of analytically.
-    "use_monte_carlo_kl": False,
-    # Whether the SRNN posterior predicts a residual on top of the prior.
-    "srnn_use_res_q": True,
-    # What SRNN's backward RNN a_t reads at step t: "context" ([enc(x_t), c_t],
-    # the original VAE-Seq) or "state" ([d_t, enc(x_t)], Fraccaro et al. 2016).
-    "srnn_backward_input": "context",
-    # Optimizer learning rate (Adam), before the schedule below.
-    "learning_rate": 1e-3,
-    # Adam's epsilon.
-    "adam_epsilon": 1e-8,
-    # "constant", or "step_decay": after `learning_rate_decay_start` steps the
-    # rate is multiplied by `learning_rate_decay_factor` every
-    # `learning_rate_decay_every` steps.
-    "learning_rate_schedule": "constant",
-    "learning_rate_decay_start": 0,
-    "learning_rate_decay_every": 1000,
-    "learning_rate_decay_factor": 0.5,
-    # Number of sequences per training batch.
-    "batch_size": 20,
-    # Number of timesteps per training sequence.
-    "sequence_size": 5,
-    # Gradients are clipped to this global norm.
-    "clip_gradient_norm": 1.0,
-    # Weight of the L2 penalty on the trainable variables.
-    "l2_regularization": 0.0,
-    # Compile the training step with XLA: faster steps (the fused LSTM's
-    # elementwise ops and loop run as one kernel) for a first step that
-    # compiles for minutes at the 3x512 size; see docs/performance.md.
-    "jit_compile": False,
-    # Add numeric checks (NaN/Inf) on the loss and gradients.
-    "check_numerics": True,
-    # Number of samples used to estimate the log-probability of observations.
-    "log_prob_samples": 10,
+# Every hyperparameter of the library: its default and what it means. The
+# optimisation defaults, a
+# linear KL warm-up from 0.5 to 1 over 1,000 steps and Adam at 1e-3, improve
+# held-out ELBO and samples from the first hundred steps
+# (docs/hyperparameters.md); the original VAE-Seq settings are the preset
+# "vaeseq2017" (`PRESETS`).
+_HPARAMS: dict[str, tuple[Any, str]] = {
+    "vae_type": ("SRNN", "Which sequence model to build: 'RNN', 'ISEQ' or 'SRNN'."),
+    "latent_size": (4, "Dimensionality of the latent variable at each timestep."),
+    "obs_encoder_fc_layers": ([256, 128],
+        "Hidden layer sizes of the MLP that encodes each observation."),
+    "obs_decoder_fc_hidden_layers": ([256],
+        "Hidden layer sizes of the MLP that decodes observation distributions."),
+    "latent_decoder_fc_layers": ([256],
+        "Layer sizes of the MLP that decodes latent distributions."),
+    "rnn_hidden_sizes": ([32], "Hidden sizes of the stacked RNN cells."),
+    "rnn_cell": ("lstm", "The recurrent cell of every RNN in the models: 'lstm' or 'gru'."),
+    "activation": ("relu", "Activation function of the hidden layers, by name."),
+    "positive_projection": ("softplus",
+        "Function mapping unconstrained outputs to positive scales, by name."),
+    "positive_eps": (1e-5, "Added to positive projections to keep scales away from zero."),
+    "divergence_schedule": ("linear",
+        "How the KL weight anneals towards 1 (`vaeseq.schedules`): 'linear' "
+        "(exactly 1 after `divergence_warmup_steps` steps) or 'hyperbolic' (the "
+        "original VAE-Seq's: halfway after `divergence_strength_half` steps, 1 only "
+        "in the limit)."),
+    "divergence_strength_start": (0.5,
+        "Weight of the KL divergence term at step 0 of the annealing schedule."),
+    "divergence_strength_half": (1e5,
+        "Hyperbolic schedule: the KL weight rises from `divergence_strength_start` "
+        "to 1 and is halfway there after this many training steps."),
+    "divergence_warmup_steps": (1000,
+        "Linear schedule: steps from `divergence_strength_start` to exactly 1."),
+    "use_monte_carlo_kl": (False,
+        "Estimate the KL divergence by sampling instead of analytically."),
+    "srnn_use_res_q": (True, "Whether the SRNN posterior predicts a residual on top of the prior."),
+    "srnn_backward_input": ("context",
+        "What SRNN's backward RNN a_t reads at step t: 'context' ([enc(x_t), c_t], "
+        "the original VAE-Seq) or 'state' ([d_t, enc(x_t)], Fraccaro et al. 2016)."),
+    "learning_rate": (1e-3, "Optimizer learning rate (Adam), before `learning_rate_schedule`."),
+    "adam_epsilon": (1e-8, "Adam's epsilon."),
+    "learning_rate_schedule": ("constant",
+        "'constant', or 'step_decay': after `learning_rate_decay_start` steps the "
+        "rate is multiplied by `learning_rate_decay_factor` every "
+        "`learning_rate_decay_every` steps."),
+    "learning_rate_decay_start": (0,
+        "Step decay: the step at which the learning rate starts to decay."),
+    "learning_rate_decay_every": (1000,
+        "Step decay: steps between two decays of the learning rate."),
+    "learning_rate_decay_factor": (0.5,
+        "Step decay: what each decay multiplies the learning rate by."),
+    "batch_size": (20, "Number of sequences per training batch."),
+    "sequence_size": (5, "Number of timesteps per training sequence."),
+    "clip_gradient_norm": (1.0, "Gradients are clipped to this global norm."),
+    "l2_regularization": (0.0, "Weight of the L2 penalty on the trainable variables."),
+    "jit_compile": (False,
+        "Compile the training step with XLA: faster steps for a first step that "
+        "compiles for minutes at the 3x512 size (docs/performance.md)."),
+    "check_numerics": (True, "Add numeric checks (NaN/Inf) on the loss and gradients."),
+    "log_prob_samples": (10,
+        "Number of samples used to estimate the log-probability of observations."),
 }
+
+# Library defaults. Examples extend them with `HParams.add_hparam`.
+_DEFAULTS: dict[str, Any] = {name: default for name, (default, _) in _HPARAMS.items()}
+
+# What each hyperparameter means, for help texts (`vaeseq-<example> hparams`).
+MEANINGS: dict[str, str] = {name: meaning for name, (_, meaning) in _HPARAMS.items()}
 
 
 

@@ -37,12 +37,30 @@ from vaeseq import hparams as hparams_mod
 from vaeseq.examples.common import distributed
 from vaeseq.examples.common import errors
 from vaeseq.examples.common import files
+from vaeseq.examples.common import runconfig
+from vaeseq.examples.common.hparams import ExampleHParams
 
 # Whether to mute TensorFlow's start-up messages; see `import_quietly`.
 _MUTE_IMPORTS = "TF_CPP_MIN_LOG_LEVEL" not in os.environ
 
+# The command that lists an example's hyperparameters (see `CommandLine.spec`).
+HPARAMS_COMMAND = "hparams"
+
 # Runs one command with the parsed flags; returns the exit status.
 Runner = Callable[[argparse.Namespace], int]
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Keeps the description's layout and shows each flag's default (when it
+    has one: not None, empty or False)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        default = action.default
+        if (default not in (None, "", False, argparse.SUPPRESS)
+                and "%(default)" not in text and action.option_strings):
+            text += " (default: %(default)s)"
+        return text
 
 
 class Parser(argparse.ArgumentParser):
@@ -69,6 +87,13 @@ class CommandLine:
             `(args, base)` where `base` is `BUILD_WORKING_DIRECTORY`.
         train_commands: the commands that train, which also take
             `--strategy` and `--cpu_devices` (see `distributed`).
+        spec: the example's hyperparameters: `--hparams` (with `--preset`)
+            is checked against them, and against the log directory's
+            `hparams.json` if it has one, before TensorFlow loads; the
+            command `hparams` lists them with their defaults and meanings.
+        check: checks the example's other flags before TensorFlow loads
+            (raising `errors.InputError`), so that bad input is answered in
+            a fraction of a second.
     """
 
     prog: str
@@ -79,22 +104,29 @@ class CommandLine:
     path_flags: Sequence[str] = ()
     resolve_paths: Callable[[argparse.Namespace, str], None] | None = None
     train_commands: Sequence[str] = ("train",)
+    spec: ExampleHParams | None = None
+    check: Callable[[argparse.Namespace], None] | None = None
 
     def parser(self, command: str | None = None) -> argparse.ArgumentParser:
         """The parser of one command, or of `prog COMMAND` if None."""
         if command is not None:
             parser = Parser(prog=command, description=self.description,
-                            formatter_class=argparse.RawDescriptionHelpFormatter)
+                            formatter_class=HelpFormatter)
             self._add_flags(parser, command)
             parser.set_defaults(command=command)
             return parser
         parser = Parser(prog=self.prog, description=self.description,
-                        formatter_class=argparse.RawDescriptionHelpFormatter)
+                        formatter_class=HelpFormatter)
         subparsers = parser.add_subparsers(
             dest="command", required=True, parser_class=Parser)
         for name in self.commands:
             self._add_flags(subparsers.add_parser(
-                name, help=f"{name} the {self.subject}"), name)
+                name, help=f"{name} the {self.subject}",
+                formatter_class=HelpFormatter), name)
+        if self.spec is not None:
+            subparsers.add_parser(
+                HPARAMS_COMMAND, help="list every hyperparameter with its default and "
+                "meaning (* fixes a trained model's architecture)")
         return parser
 
     def _add_flags(self, parser: argparse.ArgumentParser, command: str) -> None:
@@ -115,6 +147,9 @@ class CommandLine:
         """
         parser = self.parser(command)
         args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+        if args.command == HPARAMS_COMMAND:
+            print(self.spec.describe(), end="")
+            return 0
         prog = parser.prog if command else f"{parser.prog} {args.command}"
         base = os.environ.get("BUILD_WORKING_DIRECTORY")
         if base:
@@ -123,13 +158,16 @@ class CommandLine:
             if self.resolve_paths is not None:
                 self.resolve_paths(args, base)
         try:
+            with errors.bad_input():
+                self._check_before_tensorflow(args)
+        except errors.InputError as err:
+            print_error(prog, err)
+            return 2
+        try:
             tf_errors = import_quietly("tensorflow").errors
         except KeyboardInterrupt:  # Ctrl-C while TensorFlow loads.
             return 130
         try:
-            if getattr(args, "preset", None) in hparams_mod.PRESETS:
-                with errors.bad_input():
-                    args.hparams = hparams_mod.with_preset(args.preset, args.hparams)
             return self.commands[args.command](args)
         except errors.InputError as err:
             print_error(prog, err)
@@ -144,6 +182,29 @@ class CommandLine:
             return 1
         except KeyboardInterrupt:
             return 130
+
+
+    def _check_before_tensorflow(self, args: argparse.Namespace) -> None:
+        """Applies a library `--preset` and checks what needs no TensorFlow.
+
+        Raises:
+            ValueError: bad shared flags, hyperparameters or log directory,
+                or what the example's `check` rejects.
+        """
+        if getattr(args, "preset", None) in hparams_mod.PRESETS:
+            args.hparams = hparams_mod.with_preset(args.preset, args.hparams)
+        if getattr(args, "iters", 0) < 0:
+            raise ValueError(f"--iters must be >= 0, got {args.iters}.")
+        if getattr(args, "save_every", 1) < 1:
+            raise ValueError(f"--save_every must be >= 1, got {args.save_every}.")
+        log_dir = getattr(args, "log_dir", None)
+        if log_dir and os.path.exists(log_dir) and not os.path.isdir(log_dir):
+            raise ValueError(f"Log directory {log_dir} is not a directory.")
+        if self.spec is not None and log_dir is not None:
+            if runconfig.load_hparams(log_dir, self.spec, args.hparams) is None:
+                self.spec.make(args.hparams)
+        if self.check is not None:
+            self.check(args)
 
 
 def add_shared_flags(parser: argparse.ArgumentParser, *, hparams_example: str,

@@ -9,6 +9,7 @@ import pytest
 from vaeseq import testing
 from vaeseq.examples.common import cli
 from vaeseq.examples.common import errors
+from vaeseq.examples.common import hparams as hparams_mod
 
 
 def add_flags(parser, command):
@@ -149,6 +150,42 @@ def test_presets_apply_under_hparams(capsys):
     assert capsys.readouterr().err.startswith("p train: error: Malformed")
     help_text = " ".join(command_line.parser("train").format_help().split())
     assert "mine: the example's own; vaeseq2017: the original VAE-Seq optimisation" in help_text
+
+
+def test_checks_before_tensorflow_and_the_hparams_command(tmp_path, monkeypatch, capsys):
+    def shared_flags(parser, command):
+        del command
+        cli.add_shared_flags(parser, hparams_example="x=1")
+
+    def never(module):
+        raise AssertionError(f"{module} imported for bad input")
+
+    def check(args):
+        if args.seed == 13:
+            raise errors.InputError("unlucky")
+
+    spec = hparams_mod.ExampleHParams({"width": (3, "How wide.")}, {}, ("width",))
+    command_line = cli.CommandLine(
+        "p", "", "toy", {"train": lambda args: 0}, shared_flags, spec=spec, check=check)
+    monkeypatch.setattr(cli, "import_quietly", never)
+    log_dir = tmp_path / "run"
+    for argv, message in (
+            (["--hparams", "width=abc"], "Hyperparameter 'width'"),
+            (["--hparams", "latent_size=0"], "latent_size must hold positive sizes"),
+            (["--iters", "-1"], "--iters must be >= 0"),
+            (["--save_every", "0"], "--save_every must be >= 1"),
+            (["--seed", "13"], "unlucky")):
+        assert command_line.main(["train", "--log_dir", str(log_dir), *argv]) == 2
+        assert capsys.readouterr().err.startswith(f"p train: error: {message}")
+    (tmp_path / "file").write_text("x")
+    assert command_line.main(["train", "--log_dir", str(tmp_path / "file")]) == 2
+    assert "is not a directory" in capsys.readouterr().err
+    log_dir.mkdir()  # A trained run's hparams.json fixes the architecture.
+    (log_dir / "hparams.json").write_text(spec.make("width=5").to_json())
+    assert command_line.main(["train", "--log_dir", str(log_dir), "--hparams", "width=6"]) == 2
+    assert "cannot change the architecture" in capsys.readouterr().err
+    assert command_line.main(["hparams"]) == 0
+    assert capsys.readouterr().out == spec.describe()
 
 
 def test_report_training(capsys):

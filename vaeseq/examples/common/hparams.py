@@ -6,7 +6,7 @@ and lets later runs override the values that do not fix the model's
 variables. `ExampleHParams` does all of that from three tables::
 
     SPEC = ExampleHParams(
-        extra={"rate": 32.0},                      # new names and defaults
+        extra={"rate": (32.0, "Steps per second.")},  # new names: default, meaning
         defaults={"latent_size": 32},              # the library's, changed
         architecture=("latent_size", "rate", ...)) # fixed once trained
     hparams = SPEC.make("vae_type=SRNN,batch_size=8")
@@ -14,6 +14,7 @@ variables. `ExampleHParams` does all of that from three tables::
 """
 
 import json
+import textwrap
 from typing import Any, Callable, Mapping, Sequence
 
 from vaeseq import hparams as hparams_mod
@@ -46,14 +47,16 @@ class ExampleHParams:
     """Makes, reads and overrides one example's hyperparameters.
 
     Args:
-        extra: the example's own hyperparameters with their defaults.
+        extra: the example's own hyperparameters: `(default, meaning)` by
+            name.
         defaults: new defaults for the library's hyperparameters.
         architecture: names that a trained model cannot change (the rest,
             such as `batch_size` or `sequence_size`, may differ per run).
         check: called on every made `HParams`; raises `ValueError` for
             values that parse but are unusable (a rate <= 0, say).
-            Every example's `batch_size` and `sequence_size` are checked
-            anyway (`check_batch_shape`).
+            Every example's `batch_size` and `sequence_size`
+            (`check_batch_shape`) and the model's widths
+            (`vaeseq.hparams.check_model_sizes`) are checked anyway.
 
     Raises:
         ValueError: an `architecture` name that is not a hyperparameter.
@@ -62,7 +65,9 @@ class ExampleHParams:
     def __init__(self, extra: Mapping[str, Any], defaults: Mapping[str, Any],
                  architecture: Sequence[str],
                  check: Callable[[hparams_mod.HParams], None] | None = None):
-        self._extra = dict(extra)
+        self._extra = {name: default for name, (default, _) in extra.items()}
+        self._meanings = {**hparams_mod.MEANINGS,
+                          **{name: meaning for name, (_, meaning) in extra.items()}}
         self._defaults = dict(defaults)
         self._check = check
         self.architecture = tuple(architecture)
@@ -91,6 +96,7 @@ class ExampleHParams:
         if flag_value is not None:
             hparams.parse(flag_value)
         check_batch_shape(hparams)
+        hparams_mod.check_model_sizes(hparams)
         if self._check is not None:
             self._check(hparams)
         return hparams
@@ -111,6 +117,22 @@ class ExampleHParams:
         if not isinstance(values, dict):
             raise ValueError("not a JSON object")
         return self.make(**values)
+
+    def describe(self) -> str:
+        """Every hyperparameter, its default and meaning, as a text table.
+
+        One line per name, in alphabetical order: `name = default`, an
+        asterisk for those that fix a trained model (`architecture`), then
+        the meaning on the next line, indented.
+        """
+        defaults = self.make().values()
+        lines = []
+        for name in sorted(defaults):
+            mark = "  *" if name in self.architecture else ""
+            lines.append(f"{name} = {_as_flag_text(defaults[name])}{mark}")
+            lines.append(textwrap.fill(self._meanings[name], 78, initial_indent="    ",
+                                       subsequent_indent="    "))
+        return "\n".join(lines) + "\n"
 
     def override(self, saved: hparams_mod.HParams,
                  flag_value: str | None) -> hparams_mod.HParams:
@@ -153,3 +175,12 @@ def check_batch_shape(hparams: hparams_mod.HParams) -> None:
             f"batch_size x sequence_size = {hparams.batch_size} x "
             f"{hparams.sequence_size} = {steps} steps per batch exceeds the "
             f"limit of {MAX_STEPS_PER_BATCH} (memory); lower one of them.")
+
+
+def _as_flag_text(value: Any) -> str:
+    """`value` as `--hparams` takes it: lists as `[1,2]`, bools lowercase."""
+    if isinstance(value, list):
+        return "[" + ",".join(_as_flag_text(item) for item in value) + "]"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)

@@ -12,7 +12,7 @@ def check_width(hparams):
 
 
 SPEC = hparams_mod.ExampleHParams(
-    extra={"width": 3, "label": "x"},
+    extra={"width": (3, "How wide."), "label": ("x", "What it is called.")},
     defaults={"latent_size": 6},
     architecture=hparams_mod.LIBRARY_ARCHITECTURE + ("width",),
     check=check_width)
@@ -44,6 +44,17 @@ def test_bad_flags(flag, message):
 def test_the_largest_batch_allowed():
     hparams = SPEC.make(f"batch_size=1,sequence_size={hparams_mod.MAX_STEPS_PER_BATCH}")
     assert hparams.sequence_size == 2 ** 17
+
+
+def test_describe_lists_every_name_with_its_default_and_meaning():
+    text = SPEC.describe()
+    assert "width = 3  *\n    How wide.\n" in text
+    assert "label = x\n    What it is called.\n" in text
+    assert "latent_size = 6  *\n    Dimensionality of the latent variable" in text
+    assert "check_numerics = true\n" in text and "rnn_hidden_sizes = [32]  *\n" in text
+    names = [line.split(" = ")[0] for line in text.splitlines() if not line.startswith(" ")]
+    assert names == sorted(SPEC.make().values())
+    assert all(len(line) <= 78 for line in text.splitlines())
 
 
 def test_unknown_architecture_name():

@@ -13,7 +13,7 @@ from vaeseq.examples.common import hparams as hparams_mod
 from vaeseq.examples.common import rundir
 
 SPEC = hparams_mod.ExampleHParams(
-    extra={"width": 3}, defaults={"batch_size": 5},
+    extra={"width": (3, "How wide.")}, defaults={"batch_size": 5},
     architecture=("width", "latent_size"))
 
 

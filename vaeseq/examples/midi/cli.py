@@ -37,7 +37,10 @@ import sys
 from typing import Sequence
 
 from vaeseq.examples.common import cli
+from vaeseq.examples.common import datadir
 from vaeseq.examples.common import distributed
+from vaeseq.examples.common import errors
+from vaeseq.examples.midi import hparams as midi_hparams
 
 # `dataset.SPLITS`, named here so that parsing flags needs no TensorFlow.
 SPLITS = ("train", "valid", "test")
@@ -56,12 +59,12 @@ def add_flags(parser: argparse.ArgumentParser, command: str) -> None:
         example_presets={"srnn_paper": "the SRNN paper's model, schedules and "
                          "carried-stream training (a new run)"})
     parser.add_argument(
-        "--dataset", help="a .mat/.json/.pkl benchmark file, or MIDI files: "
-        "a file, a directory or a glob pattern")
+        "--dataset", help="a .mat/.json/.pkl/.npz benchmark file, or MIDI files: "
+        "a file, a directory or a glob pattern; a relative path missing here is "
+        "looked for in $VAESEQ_DATA_DIR and its subfolders")
     parser.add_argument(
         "--split", choices=SPLITS, default=DEFAULT_SPLITS[command],
-        help="the split of a benchmark file to read (MIDI sources have "
-        "none); default: train for train, test for evaluate")
+        help="the split of a benchmark file to read (MIDI sources have none)")
     parser.add_argument(
         "--samples", type=int, default=5, help="pieces to generate")
     parser.add_argument(
@@ -95,6 +98,49 @@ def main(argv: Sequence[str] | None = None,
          command: str | None = None) -> int:
     """Runs a command; returns the exit status (see `CommandLine.main`)."""
     return COMMAND_LINE.main(argv, command)
+
+
+def _is_pattern(path: str) -> bool:
+    return any(char in path for char in "*?[")
+
+
+def _resolve_dataset(args: argparse.Namespace, base: str) -> None:
+    """Under `bazel run`, `--dataset` relative to `base` if it is there.
+
+    Otherwise it is left as given, for `_check` to find in
+    `$VAESEQ_DATA_DIR`.
+    """
+    if args.dataset:
+        joined = cli.resolve_path(base, args.dataset)
+        if os.path.exists(joined) or _is_pattern(args.dataset):
+            args.dataset = joined
+
+
+def _check(args: argparse.Namespace) -> None:
+    """Checks the MIDI flags before TensorFlow loads (see `CommandLine`).
+
+    A relative `--dataset` missing from the working directory is taken from
+    `$VAESEQ_DATA_DIR` or its subfolders (`common.datadir`).
+    """
+    if args.command in ("train", "evaluate"):
+        if not args.dataset:
+            raise errors.InputError("No data source: pass --dataset.")
+        if not os.path.exists(args.dataset) and not _is_pattern(args.dataset):
+            try:
+                found = datadir.find(args.dataset)
+            except datadir.AmbiguousError as err:
+                raise errors.InputError(str(err)) from None
+            if found is None:
+                raise errors.InputError(f"dataset not found: {args.dataset}"
+                                        f"{datadir.places_looked(args.dataset)}")
+            args.dataset = found
+    if args.command == "generate" and args.samples < 1:
+        raise errors.InputError(f"--samples must be >= 1, got {args.samples}.")
+    for name in ("log_every", "sample_every", "epochs"):
+        if getattr(args, name) < 1:
+            raise errors.InputError(f"--{name} must be >= 1, got {getattr(args, name)}.")
+    if args.max_seconds is not None and not args.max_seconds > 0:
+        raise errors.InputError(f"--max_seconds must be > 0, got {args.max_seconds}.")
 
 
 def _run_train(args: argparse.Namespace) -> int:
@@ -160,7 +206,8 @@ COMMAND_LINE = cli.CommandLine(
     commands={"train": _run_train, "generate": _run_generate,
               "evaluate": _run_evaluate},
     add_flags=add_flags,
-    path_flags=("dataset", "log_dir", "out_dir", "output_json"))
+    path_flags=("log_dir", "out_dir", "output_json"), resolve_paths=_resolve_dataset,
+    spec=midi_hparams.SPEC, check=_check)
 
 
 if __name__ == "__main__":

@@ -17,13 +17,12 @@ import scipy.io
 import tensorflow as tf
 
 from vaeseq.examples.midi import limits
+from vaeseq.examples.midi.hparams import DEFAULT_RATE
 from vaeseq.examples.midi import matfile
 from vaeseq.examples.midi import pianoroll
 from vaeseq.examples.midi import safe_pickle
 
 SPLITS = ("train", "valid", "test")
-# Steps per second when sampling MIDI files (the original VAE-Seq default).
-DEFAULT_RATE = 32.0
 MIDI_SUFFIXES = (".mid", ".midi")
 _MAT_KEYS = {"train": "traindata", "valid": "validdata", "test": "testdata"}
 _PICKLE_SUFFIXES = (".pkl", ".pickle")

@@ -7,11 +7,13 @@ roll, 88 binary keys.
 """
 
 from vaeseq.examples.common import hparams as common_hparams
-from vaeseq.examples.midi import dataset
 from vaeseq.hparams import HParams
 
+# Steps per second when sampling MIDI files (the original VAE-Seq default).
+DEFAULT_RATE = 32.0
+
 _MIDI_HPARAMS = {
-    "rate": dataset.DEFAULT_RATE,
+    "rate": (DEFAULT_RATE, "Steps per second at which MIDI files are read and samples written."),
 }
 
 _MIDI_DEFAULTS = {

@@ -26,6 +26,7 @@ from typing import Sequence
 
 from vaeseq.examples.common import cli
 from vaeseq.examples.common import errors
+from vaeseq.examples.play import hparams as play_hparams
 
 
 def add_flags(parser: argparse.ArgumentParser, command: str) -> None:
@@ -50,6 +51,14 @@ def main(argv: Sequence[str] | None = None, command: str | None = None) -> int:
     return COMMAND_LINE.main(argv, command)
 
 
+def _check(args: argparse.Namespace) -> None:
+    """Checks the play flags before TensorFlow loads (see `CommandLine`)."""
+    if args.command in ("evaluate", "run"):
+        _episodes(args, 1)
+    if args.max_seconds is not None and not args.max_seconds > 0:
+        raise errors.InputError(f"--max_seconds must be > 0, got {args.max_seconds}.")
+
+
 def _episodes(args: argparse.Namespace, default: int) -> int:
     episodes = default if args.episodes is None else args.episodes
     if episodes < 1:
@@ -67,8 +76,6 @@ def _load_policy(args: argparse.Namespace):
 
 def _run_train(args: argparse.Namespace) -> int:
     training = cli.import_quietly("vaeseq.examples.play.training")
-    if args.max_seconds is not None and args.max_seconds <= 0:
-        raise errors.InputError(f"--max_seconds must be > 0, got {args.max_seconds}.")
     schedule = training.Schedule(iters=args.iters, save_every=args.save_every,
                                  max_seconds=args.max_seconds)
     result = training.train(args.log_dir, schedule, hparams=args.hparams, seed=args.seed)
@@ -106,7 +113,8 @@ def _run_run(args: argparse.Namespace) -> int:
 COMMAND_LINE = cli.CommandLine(
     prog="vaeseq-play", description=__doc__, subject="play example",
     commands={"train": _run_train, "evaluate": _run_evaluate, "run": _run_run},
-    add_flags=add_flags, path_flags=("log_dir", "output_json"))
+    add_flags=add_flags, path_flags=("log_dir", "output_json"),
+    spec=play_hparams.SPEC, check=_check)
 
 
 if __name__ == "__main__":

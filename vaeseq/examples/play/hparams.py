@@ -9,26 +9,20 @@ and how imagined rollouts are scored.
 from vaeseq.examples.common import hparams as hparams_common
 
 _PLAY_HPARAMS = {
-    # Hidden layer sizes of the policy MLP (normalised state -> action logit).
-    "policy_layers": [32],
-    # Real episodes played (in parallel) per iteration of the training loop.
-    "episodes_per_iter": 8,
-    # Most recent real episodes kept for model training.
-    "replay_episodes": 200,
-    # Model training steps (TrainOps calls) per iteration.
-    "model_steps_per_iter": 40,
-    # Policy-gradient updates per iteration, each on a fresh imagined batch.
-    "policy_steps_per_iter": 10,
-    # Imagined rollouts per policy update, each started from a real state.
-    "imagine_batch_size": 256,
-    # Steps of each imagined rollout.
-    "imagine_steps": 150,
-    # Discount of imagined rewards.
-    "discount": 0.99,
-    # Learning rate of the policy (Adam).
-    "policy_learning_rate": 3e-3,
-    # Weight of the entropy bonus that keeps the policy exploring.
-    "entropy_bonus": 1e-3,
+    "policy_layers": ([32],
+        "Hidden layer sizes of the policy MLP (normalised state -> action logit)."),
+    "episodes_per_iter": (8,
+        "Real episodes played (in parallel) per iteration of the training loop."),
+    "replay_episodes": (200, "Most recent real episodes kept for model training."),
+    "model_steps_per_iter": (40, "Model training steps (TrainOps calls) per iteration."),
+    "policy_steps_per_iter": (10,
+        "Policy-gradient updates per iteration, each on a fresh imagined batch."),
+    "imagine_batch_size": (256,
+        "Imagined rollouts per policy update, each started from a real state."),
+    "imagine_steps": (150, "Steps of each imagined rollout."),
+    "discount": (0.99, "Discount of imagined rewards."),
+    "policy_learning_rate": (3e-3, "Learning rate of the policy (Adam)."),
+    "entropy_bonus": (1e-3, "Weight of the entropy bonus that keeps the policy exploring."),
 }
 
 _PLAY_DEFAULTS = {

@@ -34,6 +34,7 @@ from vaeseq.examples.common import cli
 from vaeseq.examples.common import distributed
 from vaeseq.examples.common import errors
 from vaeseq.examples.text import corpus
+from vaeseq.examples.text import hparams as text_hparams
 from vaeseq.examples.text import vocab
 
 SEPARATOR = "=" * 80
@@ -64,7 +65,7 @@ def add_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--max_eval_chars", type=int, default=DEFAULT_MAX_EVAL_CHARS,
         help="evaluate: score at most the first N characters of each "
-        "corpus (default %(default)s; 0 scores them whole)")
+        "corpus (0 scores them whole)")
     parser.add_argument(
         "--log_every", type=int, default=100,
         help="train: steps between scalar summaries")
@@ -84,9 +85,24 @@ def main(argv: Sequence[str] | None = None,
     return COMMAND_LINE.main(argv, command)
 
 
-def _run_train(args: argparse.Namespace) -> int:
-    if not args.train_corpus:
+def _check(args: argparse.Namespace) -> None:
+    """Checks the text flags before TensorFlow loads (see `CommandLine`)."""
+    if args.command == "train" and not args.train_corpus:
         raise errors.InputError("train needs --train_corpus.")
+    if args.command == "generate" and args.samples < 1:
+        raise errors.InputError(f"--samples must be >= 1, got {args.samples}.")
+    if args.max_eval_chars < 0:
+        raise errors.InputError(f"--max_eval_chars must be >= 0, got {args.max_eval_chars}.")
+    for name in ("log_every", "valid_every"):
+        if getattr(args, name) < 1:
+            raise errors.InputError(f"--{name} must be >= 1, got {getattr(args, name)}.")
+    named = [args.train_corpus, args.valid_corpus, *args.eval_corpus.split(",")]
+    for name in named:
+        if name and name not in corpus.CORPUS_NAMES:
+            corpus.resolve_corpus(name)  # Raises if found nowhere.
+
+
+def _run_train(args: argparse.Namespace) -> int:
     training = cli.import_quietly("vaeseq.examples.text.training")
     strategy = distributed.strategy_from_flags(args)  # Before other TF work.
     schedule = training.Schedule(
@@ -146,7 +162,7 @@ def _resolve_paths(args: argparse.Namespace, base: str) -> None:
         path = cli.resolve_path(base, name)
         if os.path.exists(path):
             return path
-        return corpus.data_dir_file(name) or path
+        return corpus.in_data_dir_or_none(name) or path
 
     args.train_corpus = resolve(args.train_corpus)
     args.valid_corpus = resolve(args.valid_corpus)
@@ -159,7 +175,8 @@ COMMAND_LINE = cli.CommandLine(
     commands={"train": _run_train, "generate": _run_generate,
               "evaluate": _run_evaluate},
     add_flags=lambda parser, command: add_flags(parser),
-    path_flags=("log_dir", "output_json"), resolve_paths=_resolve_paths)
+    path_flags=("log_dir", "output_json"), resolve_paths=_resolve_paths,
+    spec=text_hparams.SPEC, check=_check)
 
 
 if __name__ == "__main__":

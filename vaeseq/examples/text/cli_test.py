@@ -250,7 +250,7 @@ def test_evaluate_caps_and_counts_oov(trained_dir, corpora, tmp_path,
         ["evaluate", "--log_dir", trained_dir, "--eval_corpus", path,
          "--max_eval_chars", "-1"], capsys)
     assert_one_line_error(status, err, "evaluate")
-    assert "max_eval_chars (-1) is less than sequence_size (8)" in err
+    assert "--max_eval_chars must be >= 0, got -1." in err
 
 
 def test_help_documents_the_eval_cap_and_data_dir(capsys):
@@ -258,8 +258,8 @@ def test_help_documents_the_eval_cap_and_data_dir(capsys):
         cli.main(["evaluate", "--help"])
     text = " ".join(capsys.readouterr().out.split())
     assert ("--max_eval_chars MAX_EVAL_CHARS evaluate: score at most the "
-            "first N characters of each corpus (default 100000; 0 scores "
-            "them whole)") in text
+            "first N characters of each corpus (0 scores them whole) "
+            "(default: 100000)") in text
     assert "looked for in $VAESEQ_DATA_DIR" in text
 
 

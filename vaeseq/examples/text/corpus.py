@@ -25,6 +25,7 @@ from typing import Callable
 
 from pydoc_data import topics as pydoc_topics
 
+from vaeseq.examples.common import datadir
 from vaeseq.examples.common import errors
 from vaeseq.examples.common import files
 
@@ -61,7 +62,8 @@ def resolve_corpus(
 
     Args:
         name_or_path: one of `CORPUS_NAMES`, or a path: returned as given if
-            it exists, else (when relative) its copy in `$VAESEQ_DATA_DIR`.
+            it exists, else (when relative) its copy in `$VAESEQ_DATA_DIR`
+            or a subfolder of it (`common.datadir`).
         fetch: downloads a URL to bytes; defaults to `fetch_url`. Only called
             when `tinyshakespeare` is neither in `$VAESEQ_DATA_DIR` nor in
             the cache.
@@ -80,32 +82,23 @@ def resolve_corpus(
         return _pydocs()
     if os.path.exists(name_or_path):
         return name_or_path
-    in_data_dir = data_dir_file(name_or_path)
+    in_data_dir = in_data_dir_or_none(name_or_path)
     if in_data_dir is not None:
         return in_data_dir
     raise CorpusError(
-        f"Corpus file not found: {name_or_path}{_places_looked(name_or_path)}")
+        f"Corpus file not found: {name_or_path}{datadir.places_looked(name_or_path)}")
 
 
-def data_dir_file(path: str) -> str | None:
-    """`$VAESEQ_DATA_DIR/path` if `path` is relative and that file exists."""
-    data_dir = os.environ.get("VAESEQ_DATA_DIR")
-    if not data_dir or os.path.isabs(path):
-        return None
-    candidate = os.path.join(data_dir, path)
-    return candidate if os.path.isfile(candidate) else None
+def in_data_dir_or_none(path: str) -> str | None:
+    """`path` found in `$VAESEQ_DATA_DIR` (see `common.datadir`), or None.
 
-
-def _places_looked(path: str) -> str:
-    """Where `resolve_corpus` looked for a relative `path`, for its error."""
-    if os.path.isabs(path):
-        return ""
-    data_dir = os.environ.get("VAESEQ_DATA_DIR")
-    if not data_dir:
-        return (f" (looked in the working directory {os.getcwd()}; "
-                "$VAESEQ_DATA_DIR is not set)")
-    return (f" (looked in the working directory {os.getcwd()} and in "
-            f"$VAESEQ_DATA_DIR={data_dir})")
+    Raises:
+        CorpusError: `path` is in several of its folders.
+    """
+    try:
+        return datadir.find(path)
+    except datadir.AmbiguousError as err:
+        raise CorpusError(str(err)) from None
 
 
 def read_corpus(path: str) -> str:
@@ -135,7 +128,7 @@ def _cache_dir() -> str:
 
 def _tinyshakespeare(fetch: Callable[[str], bytes]) -> str:
     filename = "tinyshakespeare.txt"
-    path = data_dir_file(filename)
+    path = in_data_dir_or_none(filename)
     if path is not None:
         _verify_sha256(path, _read_bytes(path), TINYSHAKESPEARE_SHA256)
         return path

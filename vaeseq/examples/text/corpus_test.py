@@ -137,7 +137,7 @@ def fixture_data_dir(tmp_path, monkeypatch):
 
 def test_relative_paths_fall_back_to_the_data_dir(data_dir):
     assert corpus.resolve_corpus("austen.txt") == str(data_dir / "austen.txt")
-    assert corpus.data_dir_file("austen.txt") == str(data_dir / "austen.txt")
+    assert corpus.in_data_dir_or_none("austen.txt") == str(data_dir / "austen.txt")
     pathlib.Path("austen.txt").write_text("A local copy")
     assert corpus.resolve_corpus("austen.txt") == "austen.txt"
 
@@ -147,7 +147,7 @@ def test_absolute_paths_do_not_fall_back(data_dir, tmp_path):
     with pytest.raises(corpus.CorpusError) as info:
         corpus.resolve_corpus(missing)
     assert str(info.value) == f"Corpus file not found: {missing}"
-    assert corpus.data_dir_file(str(data_dir / "austen.txt")) is None
+    assert corpus.in_data_dir_or_none(str(data_dir / "austen.txt")) is None
 
 
 def test_missing_file_lists_where_it_looked(data_dir, monkeypatch):
@@ -155,7 +155,7 @@ def test_missing_file_lists_where_it_looked(data_dir, monkeypatch):
         corpus.resolve_corpus("bronte.txt")
     assert str(info.value) == (
         f"Corpus file not found: bronte.txt (looked in the working "
-        f"directory {os.getcwd()} and in $VAESEQ_DATA_DIR={data_dir})")
+        f"directory {os.getcwd()} and in $VAESEQ_DATA_DIR={data_dir} and its subfolders)")
     monkeypatch.delenv("VAESEQ_DATA_DIR")
     with pytest.raises(corpus.CorpusError, match="VAESEQ_DATA_DIR is not set"):
         corpus.resolve_corpus("austen.txt")

@@ -8,9 +8,9 @@ sets the example's defaults for the library's hyperparameters.
 from vaeseq.examples.common import hparams as common_hparams
 
 _TEXT_HPARAMS = {
-    "embed_size": 100,
-    "vocab_size": 100,
-    "oov_buckets": 1,
+    "embed_size": (100, "Width of the character embedding."),
+    "vocab_size": (100, "Most common characters of the training corpus kept as known."),
+    "oov_buckets": (1, "Ids shared by all other (out-of-vocabulary) characters."),
 }
 
 _TEXT_DEFAULTS = {
