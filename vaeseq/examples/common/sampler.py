@@ -18,11 +18,15 @@ class Sampler:
 
     Args:
         vae: the model.
+
+    Attributes:
+        draw: the `tf.function` `(batch_size, length, seed [2])` (int32) ->
+            observations `[batch_size, length, ...]`, one batch at once.
     """
 
     def __init__(self, vae: VAEBase):
         self._vae = vae
-        self._generate = tf.function(
+        self.draw = tf.function(
             self._generate_observations, autograph=False, input_signature=[
                 tf.TensorSpec([], tf.int32), tf.TensorSpec([], tf.int32),
                 tf.TensorSpec([2], tf.int32)])
@@ -46,7 +50,7 @@ class Sampler:
         while len(sequences) < count:
             size = min(batch_size, count - len(sequences))
             sequences.extend(np.asarray(
-                self._generate(size, length, next(seeds))))
+                self.draw(size, length, next(seeds))))
         return sequences
 
     def _generate_observations(self, batch_size: tf.Tensor, length: tf.Tensor,

@@ -79,6 +79,12 @@ class Scorer:
         batch_size: sequences per batch at most, for callers that batch.
         num_samples: K of the importance-weighted bound; 0 to skip it.
 
+    Attributes:
+        elbo: the `tf.function` `(observed [B, T, ...], seed [2] int32)` ->
+            the one-sample ELBO of each sequence `[B]`, in nats.
+        iw_log_prob: the same for the importance-weighted bound with K =
+            `num_samples` draws.
+
     Raises:
         ValueError: `batch_size` < 1 or `num_samples` < 0.
     """
@@ -94,9 +100,9 @@ class Scorer:
         self.batch_size = batch_size
         self._num_samples = num_samples
         signature = [batch_spec, tf.TensorSpec([2], tf.int32)]
-        self._elbo = tf.function(
+        self.elbo = tf.function(
             self._elbo_fn, input_signature=signature, autograph=False)
-        self._iw_log_prob = tf.function(
+        self.iw_log_prob = tf.function(
             self._iw_log_prob_fn, input_signature=signature, autograph=False)
 
     def score(self, batches: Iterable[np.ndarray | tf.Tensor],
@@ -115,10 +121,10 @@ class Scorer:
         num_steps = done = 0
         for batch in batches:
             batch = tf.convert_to_tensor(batch)
-            elbo += float(tf.reduce_sum(self._elbo(batch, next(seeds))))
+            elbo += float(tf.reduce_sum(self.elbo(batch, next(seeds))))
             if self._num_samples:
                 iw_log_prob += float(tf.reduce_sum(
-                    self._iw_log_prob(batch, next(seeds))))
+                    self.iw_log_prob(batch, next(seeds))))
             num_steps += int(batch.shape[0]) * int(batch.shape[1])
             done += int(batch.shape[0])
             if bar is not None:

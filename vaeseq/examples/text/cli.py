@@ -1,9 +1,9 @@
-"""The command line: `vaeseq-text {train,generate,evaluate} [flags]`.
+"""The command line: `vaeseq-text {train,generate,evaluate,export} [flags]`.
 
-All three commands take the same flags (defined once, in `add_flags`); the
-Bazel binaries `train`, `generate` and `evaluate` run one command each with
-those flags. Under `bazel run`, relative paths are taken relative to the
-directory Bazel was run from (`BUILD_WORKING_DIRECTORY`).
+All four commands take the same flags (defined once, in `add_flags`); the
+Bazel binaries `train`, `generate`, `evaluate` and `export` run one command
+each with those flags. Under `bazel run`, relative paths are taken relative
+to the directory Bazel was run from (`BUILD_WORKING_DIRECTORY`).
 
 Exit status (`vaeseq.examples.common.cli`): 0 on success, also when a
 signal (Ctrl-C, SIGTERM) stopped training and a checkpoint was saved; 2 for
@@ -23,6 +23,11 @@ path that is not in the working directory is looked for in
         --hparams "sequence_size=1000" --samples 20
     vaeseq-text evaluate --log_dir /tmp/text \\
         --eval_corpus valid.txt,other.txt --output_json scores.json
+    vaeseq-text export --log_dir /tmp/text --export_dir /tmp/text-model
+
+`export` writes a TensorFlow SavedModel that generates and scores text
+without vaeseq (see `vaeseq.examples.text.exporting`); it refuses an
+`--export_dir` that exists and is not an empty folder.
 """
 
 import argparse
@@ -67,6 +72,9 @@ def add_flags(parser: argparse.ArgumentParser) -> None:
         help="evaluate: score at most the first N characters of each "
         "corpus (0 scores them whole)")
     parser.add_argument(
+        "--export_dir", help="export: where to write the SavedModel (must "
+        "not exist, or be an empty folder)")
+    parser.add_argument(
         "--log_every", type=int, default=100,
         help="train: steps between scalar summaries")
     parser.add_argument(
@@ -89,6 +97,8 @@ def _check(args: argparse.Namespace) -> None:
     """Checks the text flags before TensorFlow loads (see `CommandLine`)."""
     if args.command == "train" and not args.train_corpus:
         raise errors.InputError("train needs --train_corpus.")
+    if args.command == "export" and not args.export_dir:
+        raise errors.InputError("export needs --export_dir.")
     if args.command == "generate" and args.samples < 1:
         raise errors.InputError(f"--samples must be >= 1, got {args.samples}.")
     if args.max_eval_chars < 0:
@@ -149,6 +159,14 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_export(args: argparse.Namespace) -> int:
+    exporting = cli.import_quietly("vaeseq.examples.text.exporting")
+    exporting.export(args.log_dir, args.export_dir, hparams=args.hparams,
+                     train_corpus=args.train_corpus)
+    print(f"SavedModel written to {args.export_dir}", file=sys.stderr)
+    return 0
+
+
 def _resolve_paths(args: argparse.Namespace, base: str) -> None:
     """Makes the corpus flags relative to `base`, except corpus names.
 
@@ -173,9 +191,9 @@ def _resolve_paths(args: argparse.Namespace, base: str) -> None:
 COMMAND_LINE = cli.CommandLine(
     prog="vaeseq-text", description=__doc__, subject="text model",
     commands={"train": _run_train, "generate": _run_generate,
-              "evaluate": _run_evaluate},
+              "evaluate": _run_evaluate, "export": _run_export},
     add_flags=lambda parser, command: add_flags(parser),
-    path_flags=("log_dir", "output_json"), resolve_paths=_resolve_paths,
+    path_flags=("log_dir", "output_json", "export_dir"), resolve_paths=_resolve_paths,
     spec=text_hparams.SPEC, check=_check)
 
 

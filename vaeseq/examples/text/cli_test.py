@@ -128,7 +128,7 @@ def other_corpus(log_dir, corpora):
         b"Entirely different characters: 0123456789" * 10)]
 
 
-@pytest.mark.parametrize("command", ["train", "generate", "evaluate"])
+@pytest.mark.parametrize("command", ["train", "generate", "evaluate", "export"])
 @pytest.mark.parametrize("damage, flags, message", [
     (corrupt_state, [], "Corrupt checkpoint state"),
     (truncate_data, [], "Cannot restore checkpoint"),
@@ -139,8 +139,8 @@ def other_corpus(log_dir, corpora):
     (other_corpus, [], "does not match"),
     (reversed_vocabulary, [], "vocab.json is not the one checkpoint"),
 ])
-def test_bad_log_dir_or_flags(command, damage, flags, message,
-                              copy_of_trained, corpora, dir_state, capsys):
+def test_bad_log_dir_or_flags(command, damage, flags, message, copy_of_trained,
+                              corpora, dir_state, tmp_path, capsys):
     if callable(damage) and damage is other_corpus:
         flags = damage(copy_of_trained, corpora)
     elif damage is not None:
@@ -150,14 +150,16 @@ def test_bad_log_dir_or_flags(command, damage, flags, message,
     before = dir_state(copy_of_trained)
     status, out, err = run_cli(
         [command, "--log_dir", copy_of_trained, "--iters", "5",
-         "--eval_corpus", corpora["valid"]] + flags, capsys)
+         "--eval_corpus", corpora["valid"],
+         "--export_dir", str(tmp_path / "export")] + flags, capsys)
     assert_one_line_error(status, err, command)
     assert message in err
     assert not out
     assert dir_state(copy_of_trained) == before
+    assert not os.path.exists(tmp_path / "export")
 
 
-@pytest.mark.parametrize("command", ["generate", "evaluate"])
+@pytest.mark.parametrize("command", ["generate", "evaluate", "export"])
 def test_needs_a_checkpoint(command, copy_of_trained, corpora, tmp_path,
                             dir_state, capsys):
     no_checkpoint(copy_of_trained)
@@ -167,11 +169,13 @@ def test_needs_a_checkpoint(command, copy_of_trained, corpora, tmp_path,
         before = dir_state(log_dir)
         status, _, err = run_cli(
             [command, "--log_dir", log_dir, "--eval_corpus",
-             corpora["valid"]], capsys)
+             corpora["valid"], "--export_dir", str(tmp_path / "export")],
+            capsys)
         assert_one_line_error(status, err, command)
         assert "No checkpoint" in err
         assert dir_state(log_dir) == before
     assert not os.path.exists(missing)
+    assert not os.path.exists(tmp_path / "export")
 
 
 @pytest.mark.parametrize("content, message", [
@@ -311,6 +315,46 @@ def test_installed_command(tmp_path, corpora, tiny_hparams):
         assert set(value) == {"elbo_per_step", "iw_log_prob_per_step",
                               "bits_per_step", "num_steps", "num_samples",
                               "corpus_chars", "oov_chars"}
+
+
+def test_export_needs_export_dir(trained_dir, capsys):
+    status, out, err = run_cli(["export", "--log_dir", trained_dir], capsys)
+    assert_one_line_error(status, err, "export")
+    assert "export needs --export_dir" in err
+    assert not out
+
+
+@pytest.mark.parametrize("occupied", ["folder", "file"])
+def test_export_never_overwrites(occupied, trained_dir, tmp_path, dir_state,
+                                 capsys):
+    export_dir = tmp_path / "model"
+    if occupied == "folder":
+        export_dir.mkdir()
+        write(export_dir / "saved_model.pb", b"earlier work")
+    else:
+        write(export_dir, b"earlier work")
+    before = dir_state(str(tmp_path))
+    status, out, err = run_cli(
+        ["export", "--log_dir", trained_dir, "--export_dir", str(export_dir)],
+        capsys)
+    assert_one_line_error(status, err, "export")
+    assert "exists and is not an empty folder" in err
+    assert not out
+    assert dir_state(str(tmp_path)) == before
+
+
+def test_export_fills_an_empty_folder(trained_dir, corpora, tmp_path, capsys):
+    export_dir = tmp_path / "model"
+    export_dir.mkdir()
+    status, out, err = run_cli(
+        ["export", "--log_dir", trained_dir, "--export_dir", str(export_dir),
+         "--train_corpus", corpora["train"]], capsys)
+    assert status == 0, err
+    assert not out
+    assert err == f"SavedModel written to {export_dir}\n"
+    assert sorted(os.listdir(tmp_path)) == ["model"]
+    assert {"saved_model.pb", "variables", "assets"} <= set(
+        os.listdir(export_dir))
 
 
 @pytest.mark.parametrize("samples", ["0", "-3"])
