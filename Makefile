@@ -2,6 +2,8 @@
 # make demo    train a small text model, generate from it and evaluate it
 # make test    run the test suite
 # make bazel-test   run the same tests under Bazel (offline)
+# make docs    build the library's API reference from its docstrings into
+#              build/api (open build/api/index.html)
 # make bench   time training, generation and evaluation against tf.keras and
 #              PyTorch (about 10 minutes; more with BENCH_FLAGS=--ablations);
 #              writes docs/performance.json and docs/performance_table.md
@@ -13,7 +15,7 @@ STAMP := $(VENV)/.installed
 SHARED_DATA := $(abspath ../shared/data)
 export VAESEQ_DATA_DIR ?= $(if $(wildcard $(SHARED_DATA)),$(SHARED_DATA),)
 
-.PHONY: setup test demo bazel-test bench
+.PHONY: setup test demo bazel-test bench docs
 
 setup: $(STAMP)
 
@@ -28,6 +30,9 @@ test: setup
 
 demo: setup
 	$(VENV)/bin/python -m vaeseq.examples.text.demo
+
+docs: setup
+	$(PY) -m pdoc --docformat google -o build/api vaeseq '!vaeseq.examples' '!vaeseq.*_test'
 
 bazel-test: setup
 	bazel test //vaeseq/...

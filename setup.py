@@ -33,7 +33,8 @@ setuptools.setup(
         "play": PLAY,
         # The PyTorch baseline of `make bench` (skipped with a note without it).
         "bench": ["torch>=2.13,<2.14"],
-        "test": ["pytest>=8"] + MIDI + PLAY,
+        # pdoc builds the API reference (`make docs`), which CI checks.
+        "test": ["pytest>=8", "pdoc>=14"] + MIDI + PLAY,
     },
     entry_points={
         "console_scripts": [
