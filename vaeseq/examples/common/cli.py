@@ -11,7 +11,8 @@ the exit status every example shares:
 * 1 when running failed (an I/O error, a TensorFlow error, a non-finite
   loss, the loss of another worker of a multi-worker job: the process then
   exits at once, see `distributed.WorkerLostError`);
-* 130 when Ctrl-C stopped a command that does not save.
+* 130 when Ctrl-C stopped a command that does not save;
+* 141, silently, when the reader of stdout went away (`generate | head`).
 
 Errors are one line, `prog: error: message`, on stderr; any other
 exception is a bug and keeps its traceback. Under `bazel run`, relative
@@ -172,6 +173,9 @@ class CommandLine:
         except errors.InputError as err:
             print_error(prog, err)
             return 2
+        except BrokenPipeError:  # The reader of stdout left, as `generate | head` does.
+            _silence_stdout()
+            return 141  # What a shell reports for a process ended by SIGPIPE.
         except distributed.WorkerLostError as err:
             print_error(prog, err)
             sys.stdout.flush()
@@ -205,6 +209,17 @@ class CommandLine:
                 self.spec.make(args.hparams)
         if self.check is not None:
             self.check(args)
+
+
+def _silence_stdout() -> None:
+    """Points stdout at /dev/null, so that flushing it at exit fails no more."""
+    try:
+        fileno = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # Not a real file (a test's capture).
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fileno)
+    os.close(devnull)
 
 
 def add_shared_flags(parser: argparse.ArgumentParser, *, hparams_example: str,

@@ -24,6 +24,7 @@ RAISED = {
     "os": OSError("disk full"),
     "nan": FloatingPointError(""),
     "interrupt": KeyboardInterrupt(),
+    "pipe": BrokenPipeError(32, "Broken pipe"),
 }
 
 
@@ -53,6 +54,7 @@ def test_commands_and_single_command(capsys):
     ("os", 1, "vaeseq-toy train: error: disk full\n"),
     ("nan", 1, "vaeseq-toy train: error: FloatingPointError\n"),
     ("interrupt", 130, ""),
+    ("pipe", 141, ""),
 ])
 def test_exit_statuses(raised, status, message, capsys):
     assert COMMAND_LINE.main(
