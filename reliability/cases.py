@@ -397,3 +397,53 @@ def generate_many(work, findings):
     findings.saw(f"first line after {waited:.1f} s; exit {done.status}")
     findings.expect(bool(first) and waited < 60, "output within a minute")
     findings.expect(done.status == 130 and not done.traceback(), "exit 130, no traceback")
+
+
+@case("characters outside the vocabulary in `evaluate`'s corpus",
+      "counted in the output and the JSON (`oov_chars`), with a one-line warning")
+def unknown_characters(work, findings):
+    import json  # pylint: disable=import-outside-toplevel
+    log_dir = trained(work, "run", iters=2, save_every=2)
+    text = work / "snowmen.txt"
+    text.write_text("\u2603" * 3 + pathlib.Path(corpus(work)).read_text(encoding="utf-8")[:200],
+                    encoding="utf-8")
+    scores_path = work / "scores.json"
+    done = probe.run("text", ["evaluate", "--log_dir", str(log_dir), "--eval_corpus", str(text),
+                              "--output_json", str(scores_path)])
+    warnings = [line for line in done.err.splitlines() if line.startswith("warning: ")]
+    scores = json.loads(scores_path.read_text()) if scores_path.exists() else {}
+    findings.saw(f"exit {done.status}; `{warnings[0] if warnings else ''}`")
+    findings.expect(done.status == 0 and len(warnings) == 1, "exit 0, one warning line")
+    findings.expect(scores.get(str(text), {}).get("oov_chars") == 3, "oov_chars = 3 in the JSON")
+
+
+@case("library calls with float64 contexts, float64 observations, wrong batch or length, "
+      "T = 0, `iw_log_prob(num_samples=0)`",
+      "a `ValueError` naming the argument, before any TensorFlow error")
+def api_mistakes(work, findings):
+    del work
+    import tensorflow as tf  # pylint: disable=import-outside-toplevel
+    from vaeseq import agent, testing  # pylint: disable=import-outside-toplevel
+    _, model = testing.tiny_model("SRNN")
+    observed = tf.random.normal([testing.BATCH, testing.STEPS, testing.OBS])
+    contexts = model.agent.contexts_for_observations(
+        agent.null_inputs(testing.BATCH, testing.STEPS), observed)
+    calls = {
+        "float64 contexts": lambda: model.infer_latents(tf.cast(contexts, tf.float64), observed),
+        "float64 observations": lambda: model.infer_latents(contexts,
+                                                            tf.cast(observed, tf.float64)),
+        "contexts of another batch": lambda: model.infer_latents(contexts[:1], observed),
+        "contexts of another length": lambda: model.log_prob_observed(
+            contexts[:, :2], contexts, observed),
+        "T = 0": lambda: model.infer_latents(contexts[:, :0], observed[:, :0]),
+        "num_samples=0": lambda: model.iw_log_prob(contexts, observed, num_samples=0),
+    }
+    for name, call in calls.items():
+        try:
+            call()
+        except ValueError as err:
+            if isinstance(err, tf.errors.OpError):
+                findings.expect(False, f"{name}: a TensorFlow error")
+            findings.saw(f"{name}: `{str(err).splitlines()[0][:90]}`")
+        else:
+            findings.expect(False, f"{name}: accepted")

@@ -155,7 +155,8 @@ class CommandLine:
         base = os.environ.get("BUILD_WORKING_DIRECTORY")
         if base:
             for name in self.path_flags:
-                setattr(args, name, resolve_path(base, getattr(args, name)))
+                if hasattr(args, name):  # Commands take only the flags they use.
+                    setattr(args, name, resolve_path(base, getattr(args, name)))
             if self.resolve_paths is not None:
                 self.resolve_paths(args, base)
         try:
@@ -186,7 +187,6 @@ class CommandLine:
             return 1
         except KeyboardInterrupt:
             return 130
-
 
     def _check_before_tensorflow(self, args: argparse.Namespace) -> None:
         """Applies a library `--preset` and checks what needs no TensorFlow.
@@ -222,14 +222,15 @@ def _silence_stdout() -> None:
     os.close(devnull)
 
 
-def add_shared_flags(parser: argparse.ArgumentParser, *, hparams_example: str,
-                     log_dir_holds: str = "", iters: int = 1_000_000,
-                     iteration: str = "step", save_every: int = 1000,
+def add_shared_flags(parser: argparse.ArgumentParser, command: str, *,
+                     hparams_example: str, log_dir_holds: str = "",
+                     iters: int = 1_000_000, iteration: str = "step",
+                     save_every: int = 1000,
                      example_presets: Mapping[str, str] | None = None) -> None:
-    """Adds the flags every example's commands share to `parser`.
+    """Adds the flags every example's `command` shares to `parser`.
 
-    --log_dir, --hparams, --preset, --iters, --seed, --output_json and
-    --save_every. `--preset` offers the library's `vaeseq.hparams.PRESETS`
+    Every command: --log_dir, --hparams, --seed; `train` also --preset,
+    --iters and --save_every; `evaluate` --output_json. `--preset` offers the library's `vaeseq.hparams.PRESETS`
     (which `CommandLine.main` applies under `--hparams`) and the example's
     own `example_presets` (name: help), which the example applies itself.
     Their help shows `hparams_example` (overrides in `HParams.parse`
@@ -244,20 +245,22 @@ def add_shared_flags(parser: argparse.ArgumentParser, *, hparams_example: str,
     parser.add_argument(
         "--hparams", default="", help=f"overrides, e.g. \"{hparams_example}\"; after training "
         "only non-architectural ones (sequence_size, batch_size, ...) may change")
-    presets = {name: preset.description for name, preset in hparams_mod.PRESETS.items()}
-    presets.update(example_presets or {})
-    parser.add_argument(
-        "--preset", choices=sorted(presets),
-        help="train: a named set of hyperparameters, under --hparams: " + "; ".join(
-            f"{name}: {text}" for name, text in sorted(presets.items())))
-    parser.add_argument(
-        "--iters", type=int, default=iters,
-        help=f"train until this many {iteration}s in total")
     parser.add_argument("--seed", type=int, help="random seed, for repeatable runs")
-    parser.add_argument("--output_json", help="evaluate: also write the scores to this file")
-    parser.add_argument(
-        "--save_every", type=int, default=save_every,
-        help=f"train: {iteration}s between checkpoints")
+    if command == "train":
+        presets = {name: preset.description for name, preset in hparams_mod.PRESETS.items()}
+        presets.update(example_presets or {})
+        parser.add_argument(
+            "--preset", choices=sorted(presets),
+            help="a named set of hyperparameters, under --hparams: " + "; ".join(
+                f"{name}: {text}" for name, text in sorted(presets.items())))
+        parser.add_argument(
+            "--iters", type=int, default=iters,
+            help=f"train until this many {iteration}s in total")
+        parser.add_argument(
+            "--save_every", type=int, default=save_every,
+            help=f"{iteration}s between checkpoints")
+    if command == "evaluate":
+        parser.add_argument("--output_json", help="also write the scores to this file")
 
 
 def resolve_path(base: str, path: str | None) -> str | None:

@@ -115,24 +115,27 @@ def test_paths_under_bazel_run(monkeypatch, capsys):
 
 def test_shared_flags_help_and_defaults():
     parser = argparse.ArgumentParser()
-    cli.add_shared_flags(parser, hparams_example="vae_type=RNN,x=2", log_dir_holds="vocabulary",
-                         iters=50, iteration="iteration", save_every=5)
+    cli.add_shared_flags(parser, "train", hparams_example="vae_type=RNN,x=2",
+                         log_dir_holds="vocabulary", iters=50, iteration="iteration",
+                         save_every=5)
     help_text = " ".join(parser.format_help().split())
     assert "checkpoints, hparams.json, vocabulary and TensorBoard logs" in help_text
     assert 'e.g. "vae_type=RNN,x=2"' in help_text
-    assert "train: iterations between checkpoints" in help_text
+    assert "iterations between checkpoints" in help_text
     args = parser.parse_args(["--log_dir", "d"])
     assert (args.iters, args.save_every, args.hparams, args.seed) == (50, 5, "", None)
+    assert not hasattr(args, "output_json")  # Only evaluate writes scores.
     plain = argparse.ArgumentParser()
-    cli.add_shared_flags(plain, hparams_example="vae_type=SRNN")
+    cli.add_shared_flags(plain, "evaluate", hparams_example="vae_type=SRNN")
     assert "checkpoints, hparams.json and TensorBoard logs" in " ".join(
         plain.format_help().split())
+    args = plain.parse_args(["--log_dir", "d", "--output_json", "s.json"])
+    assert args.output_json == "s.json" and not hasattr(args, "iters")
 
 
 def test_presets_apply_under_hparams(capsys):
     def shared_flags(parser, command):
-        del command
-        cli.add_shared_flags(parser, hparams_example="x=1",
+        cli.add_shared_flags(parser, command, hparams_example="x=1",
                              example_presets={"mine": "the example's own"})
 
     def show(args):
@@ -156,8 +159,7 @@ def test_presets_apply_under_hparams(capsys):
 
 def test_checks_before_tensorflow_and_the_hparams_command(tmp_path, monkeypatch, capsys):
     def shared_flags(parser, command):
-        del command
-        cli.add_shared_flags(parser, hparams_example="x=1")
+        cli.add_shared_flags(parser, command, hparams_example="x=1")
 
     def never(module):
         raise AssertionError(f"{module} imported for bad input")

@@ -1,8 +1,9 @@
 """The command line: `vaeseq-midi {train,generate,evaluate} [flags]`.
 
-All three commands take the same flags (defined once, in `add_flags`); the
-Bazel binaries `train`, `generate` and `evaluate` run one command each with
-those flags. Under `bazel run`, relative paths are taken relative to the
+Each command takes the flags it uses (`add_flags`; `vaeseq-midi COMMAND
+--help` lists them with their defaults, `vaeseq-midi hparams` the
+hyperparameters); the Bazel binaries `train`, `generate` and `evaluate` run
+one command each. Under `bazel run`, relative paths are taken relative to the
 directory Bazel was run from (`BUILD_WORKING_DIRECTORY`).
 
 `--dataset` is a benchmark file (`.mat`, `.json`, `.pkl`, with splits
@@ -53,40 +54,40 @@ DEFAULT_SPLITS = {"train": "train", "generate": None, "evaluate": "test"}
 
 
 def add_flags(parser: argparse.ArgumentParser, command: str) -> None:
-    """Adds the flags shared by all commands to `parser` for `command`."""
+    """Adds the flags of `command` to `parser`."""
     cli.add_shared_flags(
-        parser, hparams_example="vae_type=SRNN,sequence_size=64",
+        parser, command, hparams_example="vae_type=SRNN,sequence_size=64",
         example_presets={"srnn_paper": "the SRNN paper's model, schedules and "
                          "carried-stream training (a new run)"})
-    parser.add_argument(
-        "--dataset", help="a .mat/.json/.pkl/.npz benchmark file, or MIDI files: "
-        "a file, a directory or a glob pattern; a relative path missing here is "
-        "looked for in $VAESEQ_DATA_DIR and its subfolders")
-    parser.add_argument(
-        "--split", choices=SPLITS, default=DEFAULT_SPLITS[command],
-        help="the split of a benchmark file to read (MIDI sources have none)")
-    parser.add_argument(
-        "--samples", type=int, default=5, help="pieces to generate")
-    parser.add_argument(
-        "--out_dir", help="generate: where the .mid, .wav and .png files go")
-    parser.add_argument(
-        "--log_every", type=int, default=100,
-        help="train: steps between scalar summaries")
-    parser.add_argument(
-        "--sample_every", type=int, default=1000,
-        help="train: steps between sample summaries (images and audio)")
-    parser.add_argument(
-        "--epochs", type=int, default=EPOCHS,
-        help="train on streams (a .npz dataset or --preset srnn_paper): passes over "
-        "the training streams")
-    parser.add_argument(
-        "--max_seconds", type=float,
-        help="train: stop (and save) after training this long")
+    if command in ("train", "evaluate"):
+        parser.add_argument(
+            "--dataset", help="a .mat/.json/.pkl/.npz benchmark file, or MIDI files: "
+            "a file, a directory or a glob pattern; a relative path missing here is "
+            "looked for in $VAESEQ_DATA_DIR and its subfolders")
+        parser.add_argument(
+            "--split", choices=SPLITS, default=DEFAULT_SPLITS[command],
+            help="the split of a benchmark file to read (MIDI sources have none)")
+    if command == "generate":
+        parser.add_argument("--samples", type=int, default=5, help="pieces to generate")
+        parser.add_argument("--out_dir", help="where the .mid, .wav and .png files go")
+    if command == "train":
+        parser.add_argument(
+            "--log_every", type=int, default=100, help="steps between scalar summaries")
+        parser.add_argument(
+            "--sample_every", type=int, default=1000,
+            help="steps between sample summaries (images and audio)")
+        parser.add_argument(
+            "--epochs", type=int, default=EPOCHS,
+            help="on streams (a .npz dataset or --preset srnn_paper): passes over "
+            "the training streams")
+        parser.add_argument(
+            "--max_seconds", type=float, help="stop (and save) after training this long")
 
 
 def _on_streams(args: argparse.Namespace) -> bool:
     """Whether a command follows the paper's recipe (see the module docstring)."""
-    return args.preset in PRESETS or (args.dataset or "").endswith(".npz")
+    return (getattr(args, "preset", None) in PRESETS
+            or (getattr(args, "dataset", None) or "").endswith(".npz"))
 
 
 def make_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -110,7 +111,7 @@ def _resolve_dataset(args: argparse.Namespace, base: str) -> None:
     Otherwise it is left as given, for `_check` to find in
     `$VAESEQ_DATA_DIR`.
     """
-    if args.dataset:
+    if getattr(args, "dataset", None):
         joined = cli.resolve_path(base, args.dataset)
         if os.path.exists(joined) or _is_pattern(args.dataset):
             args.dataset = joined
@@ -137,9 +138,9 @@ def _check(args: argparse.Namespace) -> None:
     if args.command == "generate" and args.samples < 1:
         raise errors.InputError(f"--samples must be >= 1, got {args.samples}.")
     for name in ("log_every", "sample_every", "epochs"):
-        if getattr(args, name) < 1:
+        if getattr(args, name, 1) < 1:
             raise errors.InputError(f"--{name} must be >= 1, got {getattr(args, name)}.")
-    if args.max_seconds is not None and not args.max_seconds > 0:
+    if getattr(args, "max_seconds", None) is not None and not args.max_seconds > 0:
         raise errors.InputError(f"--max_seconds must be > 0, got {args.max_seconds}.")
 
 

@@ -160,6 +160,13 @@ def corrupt_index(log_dir):
     pathlib.Path(log_dir, "ckpt-3.index").write_bytes(b"not an index")
 
 
+def command_flags(command, dataset, out_dir):
+    """The flags of `command` that the tests below need besides --log_dir."""
+    return {"train": ["--iters", "5", "--dataset", dataset],
+            "generate": ["--out_dir", str(out_dir)],
+            "evaluate": ["--dataset", dataset]}[command]
+
+
 @pytest.mark.parametrize("command", ["train", "generate", "evaluate"])
 @pytest.mark.parametrize("damage, flags, message", [
     (corrupt_state, [], "Corrupt checkpoint state"),
@@ -175,8 +182,8 @@ def test_bad_log_dir_or_flags(command, damage, flags, message,
     before = dir_state(copy_of_trained)
     out_dir = tmp_path / "samples"
     status, out, err = run_cli(
-        [command, "--log_dir", copy_of_trained, "--iters", "5", "--dataset",
-         jsb, "--out_dir", str(out_dir)] + flags, capsys)
+        [command, "--log_dir", copy_of_trained]
+        + command_flags(command, jsb, out_dir) + flags, capsys)
     assert_one_line_error(status, err, command)
     assert message in err
     assert not out
@@ -190,8 +197,8 @@ def test_needs_a_checkpoint(command, jsb, tmp_path, dir_state, capsys):
     for log_dir in (str(tmp_path / "empty"), str(tmp_path / "missing")):
         before = dir_state(log_dir)
         status, _, err = run_cli(
-            [command, "--log_dir", log_dir, "--dataset", jsb, "--out_dir",
-             str(tmp_path / "samples")], capsys)
+            [command, "--log_dir", log_dir]
+            + command_flags(command, jsb, tmp_path / "samples"), capsys)
         assert_one_line_error(status, err, command)
         assert "No checkpoint" in err
         assert dir_state(log_dir) == before

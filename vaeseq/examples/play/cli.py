@@ -30,20 +30,20 @@ from vaeseq.examples.play import hparams as play_hparams
 
 
 def add_flags(parser: argparse.ArgumentParser, command: str) -> None:
-    """Adds the flags shared by all commands to `parser` (`command` is unused)."""
-    del command
-    cli.add_shared_flags(parser, hparams_example="vae_type=RNN,imagine_steps=50", iters=200,
-                         iteration="iteration", save_every=10)
-    parser.add_argument("--episodes", type=int,
-                        help="real episodes to play (evaluate: 100, run: 1)")
+    """Adds the flags of `command` to `parser`."""
+    cli.add_shared_flags(parser, command, hparams_example="vae_type=RNN,imagine_steps=50",
+                         iters=200, iteration="iteration", save_every=10)
+    if command == "train":
+        parser.add_argument("--max_seconds", type=float,
+                            help="stop (and save) after training this long")
+        return
+    parser.add_argument("--episodes", type=int, default=100 if command == "evaluate" else 1,
+                        help="real episodes to play")
     parser.add_argument("--sampled", action="store_true",
-                        help="evaluate/run: sample actions from the policy instead of "
-                        "taking the likelier one")
+                        help="sample actions from the policy instead of taking the likelier one")
     parser.add_argument("--latest", action="store_true",
-                        help="evaluate/run: the latest policy rather than the one whose "
-                        "real training episodes returned the most")
-    parser.add_argument("--max_seconds", type=float,
-                        help="train: stop (and save) after training this long")
+                        help="the latest policy rather than the one whose real training "
+                        "episodes returned the most")
 
 
 def main(argv: Sequence[str] | None = None, command: str | None = None) -> int:
@@ -53,17 +53,10 @@ def main(argv: Sequence[str] | None = None, command: str | None = None) -> int:
 
 def _check(args: argparse.Namespace) -> None:
     """Checks the play flags before TensorFlow loads (see `CommandLine`)."""
-    if args.command in ("evaluate", "run"):
-        _episodes(args, 1)
-    if args.max_seconds is not None and not args.max_seconds > 0:
+    if getattr(args, "episodes", 1) < 1:
+        raise errors.InputError(f"--episodes must be >= 1, got {args.episodes}.")
+    if getattr(args, "max_seconds", None) is not None and not args.max_seconds > 0:
         raise errors.InputError(f"--max_seconds must be > 0, got {args.max_seconds}.")
-
-
-def _episodes(args: argparse.Namespace, default: int) -> int:
-    episodes = default if args.episodes is None else args.episodes
-    if episodes < 1:
-        raise errors.InputError(f"--episodes must be >= 1, got {episodes}.")
-    return episodes
 
 
 def _load_policy(args: argparse.Namespace):
@@ -85,8 +78,7 @@ def _run_train(args: argparse.Namespace) -> int:
 
 def _run_evaluate(args: argparse.Namespace) -> int:
     evaluation = cli.import_quietly("vaeseq.examples.play.evaluation")
-    episodes = _episodes(args, 100)
-    scores = evaluation.evaluate_policy(_load_policy(args), episodes, args.seed,
+    scores = evaluation.evaluate_policy(_load_policy(args), args.episodes, args.seed,
                                         greedy=not args.sampled)
     for name, score in scores.items():
         print(f"{name}: mean return {score['mean']:.1f} +- {score['std']:.1f} over "
@@ -99,9 +91,8 @@ def _run_evaluate(args: argparse.Namespace) -> int:
 def _run_run(args: argparse.Namespace) -> int:
     evaluation = cli.import_quietly("vaeseq.examples.play.evaluation")
     render = cli.import_quietly("vaeseq.examples.play.render")
-    episodes = _episodes(args, 1)
     policy = _load_policy(args)
-    for episode in range(episodes):
+    for episode in range(args.episodes):
         seed = None if args.seed is None else args.seed + episode
         states, episode_return = evaluation.episode_states(policy, seed,
                                                            greedy=not args.sampled)

@@ -1,8 +1,9 @@
 """The command line: `vaeseq-text {train,generate,evaluate,export} [flags]`.
 
-All four commands take the same flags (defined once, in `add_flags`); the
-Bazel binaries `train`, `generate`, `evaluate` and `export` run one command
-each with those flags. Under `bazel run`, relative paths are taken relative
+Each command takes the flags it uses (`add_flags`; `vaeseq-text COMMAND
+--help` lists them with their defaults, `vaeseq-text hparams` the
+hyperparameters); the Bazel binaries `train`, `generate`, `evaluate` and
+`export` run one command each. Under `bazel run`, relative paths are taken relative
 to the directory Bazel was run from (`BUILD_WORKING_DIRECTORY`).
 
 Exit status (`vaeseq.examples.common.cli`): 0 on success, also when a
@@ -48,38 +49,39 @@ SEPARATOR = "=" * 80
 DEFAULT_MAX_EVAL_CHARS = 100_000
 
 
-def add_flags(parser: argparse.ArgumentParser) -> None:
-    """Adds the flags shared by all commands to `parser`."""
-    cli.add_shared_flags(parser, hparams_example="vae_type=SRNN,sequence_size=40",
+def add_flags(parser: argparse.ArgumentParser, command: str) -> None:
+    """Adds the flags of `command` to `parser`."""
+    cli.add_shared_flags(parser, command, hparams_example="vae_type=SRNN,sequence_size=40",
                          log_dir_holds="vocabulary")
     parser.add_argument(
         "--train_corpus", help="training corpus: 'tinyshakespeare', 'pydocs' "
         "or a path (relative paths missing from the working directory are "
-        "looked for in $VAESEQ_DATA_DIR); for generate/evaluate, optional, "
-        "checked against the saved vocabulary")
-    parser.add_argument(
-        "--valid_corpus", help="validation corpus (name or path, as for "
-        "--train_corpus), scored periodically during training")
-    parser.add_argument(
-        "--samples", type=int, default=20, help="generate: sequences to "
-        "draw, at least 1; each is printed as soon as its batch is drawn")
-    parser.add_argument(
-        "--eval_corpus", default="",
-        help="comma-separated corpora (names or paths, as for "
-        "--train_corpus) to evaluate")
-    parser.add_argument(
-        "--max_eval_chars", type=int, default=DEFAULT_MAX_EVAL_CHARS,
-        help="evaluate: score at most the first N characters of each "
-        "corpus (0 scores them whole)")
-    parser.add_argument(
-        "--export_dir", help="export: where to write the SavedModel (must "
-        "not exist, or be an empty folder)")
-    parser.add_argument(
-        "--log_every", type=int, default=100,
-        help="train: steps between scalar summaries")
-    parser.add_argument(
-        "--valid_every", type=int, default=1000,
-        help="train: steps between validations and sample summaries")
+        "looked for in $VAESEQ_DATA_DIR)" + ("" if command == "train" else
+        "; optional, checked against the saved vocabulary"))
+    if command == "train":
+        parser.add_argument(
+            "--valid_corpus", help="validation corpus (name or path, as for "
+            "--train_corpus), scored periodically during training")
+        parser.add_argument(
+            "--log_every", type=int, default=100, help="steps between scalar summaries")
+        parser.add_argument(
+            "--valid_every", type=int, default=1000,
+            help="steps between validations and sample summaries")
+    if command == "generate":
+        parser.add_argument(
+            "--samples", type=int, default=20, help="sequences to draw, at least 1; "
+            "each is printed as soon as its batch is drawn")
+    if command == "evaluate":
+        parser.add_argument(
+            "--eval_corpus", default="", help="comma-separated corpora (names or "
+            "paths, as for --train_corpus) to evaluate")
+        parser.add_argument(
+            "--max_eval_chars", type=int, default=DEFAULT_MAX_EVAL_CHARS,
+            help="score at most the first N characters of each corpus (0 scores them whole)")
+    if command == "export":
+        parser.add_argument(
+            "--export_dir", help="where to write the SavedModel (must not exist, or be "
+            "an empty folder)")
 
 
 def make_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -101,12 +103,13 @@ def _check(args: argparse.Namespace) -> None:
         raise errors.InputError("export needs --export_dir.")
     if args.command == "generate" and args.samples < 1:
         raise errors.InputError(f"--samples must be >= 1, got {args.samples}.")
-    if args.max_eval_chars < 0:
+    if getattr(args, "max_eval_chars", 0) < 0:
         raise errors.InputError(f"--max_eval_chars must be >= 0, got {args.max_eval_chars}.")
     for name in ("log_every", "valid_every"):
-        if getattr(args, name) < 1:
+        if getattr(args, name, 1) < 1:
             raise errors.InputError(f"--{name} must be >= 1, got {getattr(args, name)}.")
-    named = [args.train_corpus, args.valid_corpus, *args.eval_corpus.split(",")]
+    named = [args.train_corpus, getattr(args, "valid_corpus", None),
+             *getattr(args, "eval_corpus", "").split(",")]
     for name in named:
         if name and name not in corpus.CORPUS_NAMES:
             corpus.resolve_corpus(name)  # Raises if found nowhere.
@@ -183,16 +186,17 @@ def _resolve_paths(args: argparse.Namespace, base: str) -> None:
         return corpus.in_data_dir_or_none(name) or path
 
     args.train_corpus = resolve(args.train_corpus)
-    args.valid_corpus = resolve(args.valid_corpus)
-    args.eval_corpus = ",".join(
-        resolve(name) for name in args.eval_corpus.split(","))
+    if args.command == "train":
+        args.valid_corpus = resolve(args.valid_corpus)
+    if args.command == "evaluate":
+        args.eval_corpus = ",".join(resolve(name) for name in args.eval_corpus.split(","))
 
 
 COMMAND_LINE = cli.CommandLine(
     prog="vaeseq-text", description=__doc__, subject="text model",
     commands={"train": _run_train, "generate": _run_generate,
               "evaluate": _run_evaluate, "export": _run_export},
-    add_flags=lambda parser, command: add_flags(parser),
+    add_flags=add_flags,
     path_flags=("log_dir", "output_json", "export_dir"), resolve_paths=_resolve_paths,
     spec=text_hparams.SPEC, check=_check)
 

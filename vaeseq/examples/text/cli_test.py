@@ -36,6 +36,13 @@ def write(path, data):
     return str(path)
 
 
+def command_flags(command, corpora, tmp_path):
+    """The flags of `command` that the tests below need besides --log_dir."""
+    return {"train": ["--iters", "5"], "generate": [],
+            "evaluate": ["--eval_corpus", corpora["valid"]],
+            "export": ["--export_dir", str(tmp_path / "export")]}[command]
+
+
 @pytest.mark.parametrize("content, flags, message", [
     (None, "", "not found"),
     (b"", "", "empty"),
@@ -149,9 +156,8 @@ def test_bad_log_dir_or_flags(command, damage, flags, message, copy_of_trained,
         flags = flags + ["--train_corpus", corpora["train"]]
     before = dir_state(copy_of_trained)
     status, out, err = run_cli(
-        [command, "--log_dir", copy_of_trained, "--iters", "5",
-         "--eval_corpus", corpora["valid"],
-         "--export_dir", str(tmp_path / "export")] + flags, capsys)
+        [command, "--log_dir", copy_of_trained]
+        + command_flags(command, corpora, tmp_path) + flags, capsys)
     assert_one_line_error(status, err, command)
     assert message in err
     assert not out
@@ -168,8 +174,7 @@ def test_needs_a_checkpoint(command, copy_of_trained, corpora, tmp_path,
         os.makedirs(tmp_path / "empty", exist_ok=True)
         before = dir_state(log_dir)
         status, _, err = run_cli(
-            [command, "--log_dir", log_dir, "--eval_corpus",
-             corpora["valid"], "--export_dir", str(tmp_path / "export")],
+            [command, "--log_dir", log_dir] + command_flags(command, corpora, tmp_path),
             capsys)
         assert_one_line_error(status, err, command)
         assert "No checkpoint" in err
@@ -261,9 +266,8 @@ def test_help_documents_the_eval_cap_and_data_dir(capsys):
     with pytest.raises(SystemExit):
         cli.main(["evaluate", "--help"])
     text = " ".join(capsys.readouterr().out.split())
-    assert ("--max_eval_chars MAX_EVAL_CHARS evaluate: score at most the "
-            "first N characters of each corpus (0 scores them whole) "
-            "(default: 100000)") in text
+    assert ("--max_eval_chars MAX_EVAL_CHARS score at most the first N "
+            "characters of each corpus (0 scores them whole) (default: 100000)") in text
     assert "looked for in $VAESEQ_DATA_DIR" in text
 
 
