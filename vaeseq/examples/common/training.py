@@ -5,7 +5,9 @@
 end, before re-raising a non-finite loss, and when SIGINT or SIGTERM asks
 it to stop (never a checkpoint with a non-finite value: see `saving`); it
 holds the log directory alone for the run (`dirlock`) and shows a progress bar and writes TensorBoard summaries
-through `TrainHooks`. Under a `tf.distribute` strategy (see
+through `TrainHooks`; when it ends, even by an error, the chief draws the
+ELBO and KL curves of every run of the directory into `curves.png`
+(`curves`; a failure to draw is only logged). Under a `tf.distribute` strategy (see
 docs/distributed.md), build the model and its `TrainOps` in the strategy's
 scope and pass the strategy: only the chief writes into the log directory. An example checks its input and builds its model
 first (writing nothing), then::
@@ -25,6 +27,7 @@ import tensorflow as tf
 
 from vaeseq import distribute
 from vaeseq import train as train_mod
+from vaeseq.examples.common import curves
 from vaeseq.examples.common import dirlock
 from vaeseq.examples.common import distributed
 from vaeseq.examples.common import errors
@@ -164,7 +167,8 @@ def run(log_dir: str, checkpoint: tf.train.Checkpoint,
             finally:
                 writer.close()
     finally:
-        if chief:
+        if chief:  # With the summary writer closed: every event is on disk.
+            curves.write_or_warn(log_dir)
             dirlock.release(log_dir)
     if stop.requested:
         return TrainResult(step, stop.signal_name)

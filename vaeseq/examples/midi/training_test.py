@@ -40,7 +40,8 @@ def summaries(log_dir):
 
 def test_train_writes_the_log_dir(trained_dir):
     files = os.listdir(trained_dir)
-    assert {"hparams.json", "checkpoint", "ckpt-3.index"} <= set(files)
+    assert {"hparams.json", "checkpoint", "ckpt-3.index",
+            "curves.png"} <= set(files)
     with open(os.path.join(trained_dir, "hparams.json"), encoding="utf-8") as f:
         saved = json.load(f)
     assert saved["vae_type"] == "SRNN"
