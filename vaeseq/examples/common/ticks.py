@@ -25,11 +25,11 @@ def spacing(low: float, high: float, most: int = 8) -> float:
                          f"{most}.")
     rough = (high - low) / (most - 1)
     power = 10.0 ** math.floor(math.log10(rough))
-    for mantissa in _MANTISSAS + (10.0,):
-        step = mantissa * power
-        if len(_indices(low, high, step)) <= most:
-            return step
-    raise AssertionError("unreachable: 10 * power spaces at most `most`")
+    for mantissa in _MANTISSAS:
+        if len(_indices(low, high, mantissa * power)) <= most:
+            return mantissa * power
+    # Above `rough`, this spacing leaves at most `most` ticks.
+    return 10.0 * power
 
 
 def nice_ticks(low: float, high: float, most: int = 8) -> list[float]:
