@@ -293,6 +293,13 @@ def test_run_on_dataset_feeds_batches_in_order(tmp_path):
     assert steps == [([4], None), ([5], None), ([6], None)]
 
 
+def test_dataset_options():
+    options = training.dataset_options()
+    assert options.autotune.enabled is False
+    assert (options.experimental_distribute.auto_shard_policy
+            == tf.data.experimental.AutoShardPolicy.DATA)
+
+
 def test_run_on_dataset_passes_the_masks(tmp_path):
     steps = run_recording(str(tmp_path), masked_batches(2), 2)
     assert steps == [expected_parts(0, 2, 1), expected_parts(2, 2, 1)]
