@@ -26,6 +26,9 @@ setuptools.setup(
         "tensorboard>=2.21,<2.22",
         "dm-sonnet>=2.0.2,<2.1",
         "numpy>=2,<3",
+        # Piano rolls and training curves are drawn with it (sized fonts
+        # from 10.1); TensorBoard already brings it along.
+        "pillow>=10.1",
         "absl-py>=2",
     ],
     extras_require={

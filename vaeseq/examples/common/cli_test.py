@@ -4,6 +4,7 @@ import argparse
 import json
 import os
 
+import numpy as np
 import pytest
 
 from vaeseq import testing
@@ -202,11 +203,11 @@ def test_report_training(capsys):
 
 def test_write_json(tmp_path):
     path = str(tmp_path / "out" / "scores.json")
-    cli.write_json(path, {"b": 1, "a": [0.5]})
+    cli.write_json(path, {"b": 1, "a": [0.5, float(np.float32(15.1))]})
     with open(path, encoding="utf-8") as f:
         text = f.read()
     assert text.endswith("}\n") and text.index('"a"') < text.index('"b"')
-    assert json.loads(text) == {"a": [0.5], "b": 1}
+    assert json.loads(text) == {"a": [0.5, 15.1], "b": 1}  # No float32 noise.
     assert os.listdir(tmp_path / "out") == ["scores.json"]
 
 

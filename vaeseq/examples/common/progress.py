@@ -1,5 +1,11 @@
 """A one-line progress bar with ETA and running metrics, for a text stream.
 
+Work bounded by steps shows `step/total [####....] pct rate ETA metrics`.
+Work with a deadline that comes before the steps would be done (training
+for a time budget) shows the time instead: `step steps [##......] pct
+elapsed/budget rate ETA metrics`, the bar and percentage measuring the
+budget spent.
+
 On a terminal the line is redrawn in place (at most every `interval`
 seconds); elsewhere (a log file, a pipe) a new line is written at most
 every `interval` seconds, so logs stay short.
@@ -17,7 +23,7 @@ def format_duration(seconds: float) -> str:
 
 
 class ProgressBar:
-    """Shows `step/total [####....] pct rate ETA metrics`.
+    """Shows the progress of steps towards `total`, or towards a deadline.
 
     Args:
         total: the step at which the work is done.
@@ -28,7 +34,10 @@ class ProgressBar:
         width: characters of the bar itself.
         unit: what is counted, for the rate.
         deadline: when the work stops at the latest, on `clock`'s scale;
-            the ETA is no later.
+            the ETA is no later. The time budget runs from the bar's
+            creation to the deadline; it is shown instead of the steps
+            whenever the deadline is due first (or, before the rate is
+            known, at all).
         clock: returns the time in seconds (for tests).
     """
 
@@ -46,6 +55,7 @@ class ProgressBar:
             0.2 if self._tty else 30.0)
         self._width = width
         self._clock = clock
+        self._created = clock()
         # The rate is measured from the first update, after any start-up.
         self._start_step = initial
         self._start_time = None
@@ -79,21 +89,36 @@ class ProgressBar:
     def render(self, step: int, now: float,
                metrics: Mapping[str, float]) -> str:
         """The progress line for `step` at time `now`."""
-        fraction = min(1.0, step / self._total) if self._total else 1.0
-        filled = int(fraction * self._width)
-        bar = "#" * filled + "." * (self._width - filled)
-        parts = [f"{step}/{self._total} [{bar}] {100 * fraction:5.1f}%"]
         elapsed = now - self._start_time
         done = step - self._start_step
-        if done > 0 and elapsed > 0:
-            rate = done / elapsed
-            remaining = max(0, self._total - step) / rate
-            if self._deadline is not None:
-                remaining = min(remaining, max(0.0, self._deadline - now))
+        rate = done / elapsed if done > 0 and elapsed > 0 else None
+        steps_left = (None if rate is None
+                      else max(0, self._total - step) / rate)
+        time_left = (None if self._deadline is None
+                     else max(0.0, self._deadline - now))
+        if time_left is not None and (steps_left is None
+                                      or time_left < steps_left):
+            budget = self._deadline - self._created
+            spent = now - self._created
+            fraction = min(1.0, spent / budget) if budget > 0 else 1.0
+            parts = [f"{step} {self._unit} {self._bar(fraction)}",
+                     f"{format_duration(spent)}/{format_duration(budget)}"]
+            remaining = time_left
+        else:
+            fraction = min(1.0, step / self._total) if self._total else 1.0
+            parts = [f"{step}/{self._total} {self._bar(fraction)}"]
+            remaining = steps_left
+        if rate is not None:
             parts.append(f"{rate:.2f} {self._unit}/s "
                          f"ETA {format_duration(remaining)}")
         parts.extend(f"{name} {value:.3f}" for name, value in metrics.items())
         return " ".join(parts)
+
+    def _bar(self, fraction: float) -> str:
+        """`[####....]  50.0%` for `fraction` in [0, 1]."""
+        filled = int(fraction * self._width)
+        return (f"[{'#' * filled}{'.' * (self._width - filled)}] "
+                f"{100 * fraction:5.1f}%")
 
     def _write(self, line: str) -> None:
         self._unwritten = None

@@ -48,6 +48,36 @@ def test_deadline_caps_the_eta():
     assert "ETA 0:00:50" in bar.render(10, clock.now, {})
 
 
+def test_time_budget_shown_when_the_deadline_comes_first():
+    clock = FakeClock()
+    bar = progress.ProgressBar(10**9, stream=io.StringIO(), width=10,
+                               clock=clock, deadline=clock.now + 60)
+    # Before the rate is known: the budget, no ETA.
+    clock.now += 2  # Start-up (tracing) counts against the budget.
+    bar.update(0)
+    assert bar.render(0, clock.now, {}) == (
+        "0 steps [..........]   3.3% 0:00:02/0:01:00")
+    clock.now += 16
+    # 180 steps in 16 s; 18 s of the 60 s spent, 42 s to go.
+    assert bar.render(180, clock.now, {"bits": 2.5}) == (
+        "180 steps [###.......]  30.0% 0:00:18/0:01:00 11.25 steps/s "
+        "ETA 0:00:42 bits 2.500")
+    clock.now += 50  # Past the deadline.
+    assert bar.render(700, clock.now, {}).startswith(
+        "700 steps [##########] 100.0% 0:01:08/0:01:00")
+
+
+def test_steps_shown_when_they_end_before_the_deadline():
+    clock = FakeClock()
+    bar = progress.ProgressBar(100, stream=io.StringIO(), width=10,
+                               clock=clock, deadline=clock.now + 3600)
+    bar.update(0)
+    clock.now += 10
+    # 20 steps in 10 s: 40 s to go, well within the hour.
+    assert bar.render(20, clock.now, {}) == (
+        "20/100 [##........]  20.0% 2.00 steps/s ETA 0:00:40")
+
+
 def test_pipe_gets_a_line_per_interval():
     clock = FakeClock()
     stream = io.StringIO()

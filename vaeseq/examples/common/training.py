@@ -5,7 +5,9 @@
 end, before re-raising a non-finite loss, and when SIGINT or SIGTERM asks
 it to stop (never a checkpoint with a non-finite value: see `saving`); it
 holds the log directory alone for the run (`dirlock`) and shows a progress bar and writes TensorBoard summaries
-through `TrainHooks`. Under a `tf.distribute` strategy (see
+through `TrainHooks`; when it ends, even by an error, the chief draws the
+ELBO and KL curves of every run of the directory into `curves.png`
+(`curves`; a failure to draw is only logged). Under a `tf.distribute` strategy (see
 docs/distributed.md), build the model and its `TrainOps` in the strategy's
 scope and pass the strategy: only the chief writes into the log directory. An example checks its input and builds its model
 first (writing nothing), then::
@@ -25,6 +27,7 @@ import tensorflow as tf
 
 from vaeseq import distribute
 from vaeseq import train as train_mod
+from vaeseq.examples.common import curves
 from vaeseq.examples.common import dirlock
 from vaeseq.examples.common import distributed
 from vaeseq.examples.common import errors
@@ -164,7 +167,8 @@ def run(log_dir: str, checkpoint: tf.train.Checkpoint,
             finally:
                 writer.close()
     finally:
-        if chief:
+        if chief:  # With the summary writer closed: every event is on disk.
+            curves.write_or_warn(log_dir)
             dirlock.release(log_dir)
     if stop.requested:
         return TrainResult(step, stop.signal_name)
@@ -191,14 +195,9 @@ def run_on_dataset(log_dir: str, checkpoint: tf.train.Checkpoint,
     """
     strategy = strategy or tf.distribute.get_strategy()
     masked = isinstance(batches.element_spec, tuple)
+    batches = batches.with_options(dataset_options())
     if strategy.num_replicas_in_sync > 1:
-        options = tf.data.Options()
-        # Every worker builds the same pipeline (given the same seed) and
-        # keeps its part of each batch; there are no files to shard by.
-        options.experimental_distribute.auto_shard_policy = (
-            tf.data.experimental.AutoShardPolicy.DATA)
-        batches = strategy.experimental_distribute_dataset(
-            batches.with_options(options))
+        batches = strategy.experimental_distribute_dataset(batches)
     iterator = iter(batches)
 
     def step() -> Mapping[str, Any]:
@@ -207,6 +206,23 @@ def run_on_dataset(log_dir: str, checkpoint: tf.train.Checkpoint,
 
     return run(log_dir, checkpoint, ops.global_step, step, schedule, hooks,
                progress_stream, strategy)
+
+
+def dataset_options() -> tf.data.Options:
+    """How `run_on_dataset` reads its batches.
+
+    Without tf.data's autotuning: deleting an autotuned iterator waits for
+    its optimisation thread to wake, up to a minute after a long run (a
+    60 s `make demo` run took 7 to 42 s more, in 4 runs out of 9, before
+    it could sample). Under a strategy, every worker builds the same
+    pipeline (given the same seed) and keeps its part of each batch: there
+    are no files to shard by.
+    """
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    options.experimental_distribute.auto_shard_policy = (
+        tf.data.experimental.AutoShardPolicy.DATA)
+    return options
 
 
 def prepare_and_run(log_dir: str, schedule: Schedule,

@@ -1,6 +1,7 @@
 """Tests for training.py: the shared loop with a fake step function."""
 
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -12,7 +13,9 @@ import tensorflow as tf
 from vaeseq import distribute
 from vaeseq import testing
 from vaeseq import train as train_mod
+from vaeseq.examples.common import curves
 from vaeseq.examples.common import errors
+from vaeseq.examples.common import events
 from vaeseq.examples.common import rundir
 from vaeseq.examples.common import summaries
 from vaeseq.examples.common import training
@@ -103,6 +106,56 @@ def test_signal_stops_after_the_step_and_saves(tmp_path):
     result = run(log_dir, FakeRun(send_sigterm), training.Schedule(100))
     assert result == training.TrainResult(2, "SIGTERM")
     assert checkpoints(log_dir) == [2]
+
+
+class ElboRecorder(training.TrainHooks):
+    """Logs the fake loss as `elbo` and a tenth of it as `divergence`."""
+
+    def after_step(self, step, results, log_due):
+        if log_due:
+            summaries.scalar("elbo", -float(results["loss"]))
+            summaries.scalar("divergence", float(results["loss"]) / 10)
+        return {}
+
+
+def test_curves_of_every_run(tmp_path):
+    log_dir = str(tmp_path)
+    run(log_dir, FakeRun(), training.Schedule(4, log_every=2), ElboRecorder())
+    assert (tmp_path / curves.FILENAME).exists()
+    fake = FakeRun()
+    rundir.restore(fake.checkpoint, rundir.latest_checkpoint(log_dir))
+    run(log_dir, fake, training.Schedule(6, log_every=2), ElboRecorder())
+    with open(tmp_path / curves.FILENAME, "rb") as f:
+        image = tf.io.decode_png(f.read())
+    assert image.shape[0] > 2 * curves.PLOT_HEIGHT
+    assert image.shape[1] > curves.PLOT_WIDTH
+    # The loss after step n is 10 - n / 2; the second run resumed at 4.
+    found = events.read_scalars(log_dir, ["elbo", "divergence"])
+    assert found["elbo"].steps.tolist() == [2, 4, 6]
+    assert found["elbo"].values.tolist() == [-9.0, -8.0, -7.0]
+    assert found["divergence"].values.tolist() == pytest.approx(
+        [0.9, 0.8, 0.7])
+
+
+def test_curves_failing_to_draw_fail_nothing(tmp_path, monkeypatch, caplog):
+    # Nothing to draw: the Recorder logs no elbo.
+    with caplog.at_level(logging.WARNING):
+        result = run(str(tmp_path / "a"), FakeRun(), training.Schedule(2))
+    assert result == (2, None) and checkpoints(str(tmp_path / "a")) == [2]
+    assert "Could not draw" in caplog.text
+    assert not (tmp_path / "a" / curves.FILENAME).exists()
+
+    def broken(_):
+        raise OSError("disk on fire\nsecond line")
+
+    monkeypatch.setattr(curves, "write", broken)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        result = run(str(tmp_path / "b"), FakeRun(), training.Schedule(3),
+                     ElboRecorder())
+    assert result == (3, None) and checkpoints(str(tmp_path / "b")) == [3]
+    message, = [record.getMessage() for record in caplog.records]
+    assert message.endswith(": disk on fire")
 
 
 def test_time_limit(tmp_path):
@@ -238,6 +291,13 @@ def run_recording(log_dir, batches, iters, strategy=None):
 def test_run_on_dataset_feeds_batches_in_order(tmp_path):
     steps = run_recording(str(tmp_path), tf.data.Dataset.range(10).skip(4), 3)
     assert steps == [([4], None), ([5], None), ([6], None)]
+
+
+def test_dataset_options():
+    options = training.dataset_options()
+    assert options.autotune.enabled is False
+    assert (options.experimental_distribute.auto_shard_policy
+            == tf.data.experimental.AutoShardPolicy.DATA)
 
 
 def test_run_on_dataset_passes_the_masks(tmp_path):

@@ -49,15 +49,72 @@ def test_wav_bytes_are_16_bit_pcm():
     np.testing.assert_allclose(frames / 32767, samples, atol=1e-3)
 
 
-def test_image_puts_high_keys_on_top(roll):
-    image = render.image(roll)
-    assert image.shape == (pianoroll.NUM_KEYS, 5, 1)
-    assert image.dtype == np.uint8
-    assert image[-1, :3, 0].tolist() == [255] * 3  # A0, bottom row.
-    assert image[0, 3, 0] == 255  # C8, top row.
-    assert image.sum() == 4 * 255
-    decoded = tf.io.decode_png(render.png_bytes(roll)).numpy()
-    np.testing.assert_array_equal(decoded, image)
+def decoded(picture):
+    """The picture's PNG file read back: uint8 `[height, width, 3]`."""
+    return tf.io.decode_png(picture.png()).numpy()
+
+
+def dark(pixels):
+    """Where `pixels` `[..., 3]` are dark: the notes (not frame or text)."""
+    return pixels.astype(int).sum(axis=-1) < 3 * 128
+
+
+def test_picture_draws_one_note_in_its_cells():
+    roll = np.zeros([128, pianoroll.NUM_KEYS], np.float32)
+    key = 60 - pianoroll.LOWEST_PITCH  # C4, held over steps 10-19.
+    roll[10:20, key] = 1.0
+    picture = render.picture(roll, rate=16.0)
+    pixels = decoded(picture)
+    left, top, right, bottom = picture.plot_box
+    width = render.cell_width(128)
+    assert (right - left, bottom - top) == (
+        128 * width, pianoroll.NUM_KEYS * render.CELL_HEIGHT)
+    # A legible size: several pixels per step and key, and room for axes.
+    assert 600 <= pixels.shape[1] <= 1000 and 400 <= pixels.shape[0] <= 500
+    notes = np.zeros(pixels.shape[:2], bool)
+    row = (pianoroll.NUM_KEYS - 1 - key) * render.CELL_HEIGHT
+    notes[top + row:top + row + render.CELL_HEIGHT,
+          left + 10 * width:left + 20 * width] = True
+    plot = np.zeros_like(notes)
+    plot[top:bottom, left:right] = True
+    np.testing.assert_array_equal(dark(pixels) & plot, notes)
+    # Outside the plot area: the frame, ticks and labels.
+    assert dark(pixels[~plot]).sum() > 500
+
+
+def test_picture_axes_are_seconds_and_octaves():
+    picture = render.picture(np.zeros([40, pianoroll.NUM_KEYS]), rate=8.0)
+    assert (picture.x.low, picture.x.high) == (0.0, 5.0)  # 40 steps at 8/s.
+    assert [label for _, label in picture.x.ticks] == [
+        "0", "1", "2", "3", "4", "5"]
+    assert picture.y.ticks == tuple(
+        (pitch, f"C{octave}")
+        for octave, pitch in enumerate(range(24, 109, 12), start=1))
+    columns, rows = picture.to_pixels([0.0, 5.0], [108, 21])
+    left, top, right, bottom = picture.plot_box
+    np.testing.assert_allclose(columns, [left, right])
+    # The middles of the top (C8) and bottom (A0) rows of keys.
+    np.testing.assert_allclose(
+        rows, [top + render.CELL_HEIGHT / 2, bottom - render.CELL_HEIGHT / 2])
+
+
+def test_picture_title_and_long_rolls():
+    roll = np.ones([2000, pianoroll.NUM_KEYS])
+    titled = render.picture(roll[:5], rate=2.0, title="sample_000")
+    untitled = render.picture(roll[:5], rate=2.0)
+    assert titled.image.height > untitled.image.height
+    assert titled.image.width == untitled.image.width
+    # Each step stays at least a pixel wide.
+    long_picture = render.picture(roll, rate=32.0)
+    left, top, right, bottom = long_picture.plot_box
+    assert right - left == 2000
+    assert dark(decoded(long_picture)[top:bottom, left:right]).all()
+
+
+@pytest.mark.parametrize("pitch, name", [(21, "A0"), (60, "C4"), (61, "C#4"),
+                                         (108, "C8")])
+def test_note_name(pitch, name):
+    assert render.note_name(pitch) == name
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
 `generate` writes every sample three ways: `sample_NNN.mid` (MIDI),
 `sample_NNN.wav` (audio synthesised by pretty_midi) and `sample_NNN.png`
-(the piano roll as an image), at the model's `rate` steps per second.
+(the piano roll drawn with time and pitch axes: `render.picture`), at the
+model's `rate` steps per second.
 """
 
 import os
@@ -25,7 +26,7 @@ def write_sample(roll: np.ndarray, rate: float, prefix: str) -> list[str]:
     """
     contents = (render.midi_bytes(roll, rate),
                 render.wav_bytes(render.waveform(roll, rate)),
-                render.png_bytes(roll))
+                render.png_bytes(roll, rate, os.path.basename(prefix)))
     paths = []
     for suffix, data in zip(SUFFIXES, contents):
         files.write_atomically(prefix + suffix, data)

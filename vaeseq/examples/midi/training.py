@@ -18,7 +18,6 @@ from vaeseq.examples.common import sampler
 from vaeseq.examples.common import summaries
 from vaeseq.examples.common import training
 from vaeseq.examples.midi import hparams as hparams_mod
-from vaeseq.examples.midi import pianoroll
 from vaeseq.examples.midi import prepare
 from vaeseq.examples.midi import render
 
@@ -86,9 +85,11 @@ class _Hooks(elbo_hooks.ElboHooks):
         seed = None if self._seed is None else self._seed + step
         rolls = self._sampler.sample(
             SUMMARY_SAMPLES, SUMMARY_SAMPLE_STEPS, SUMMARY_SAMPLES, seed)
-        summaries.images(
-            "samples/piano_roll", [render.png_bytes(roll) for roll in rolls],
-            width=SUMMARY_SAMPLE_STEPS, height=pianoroll.NUM_KEYS)
+        pictures = [render.picture(roll, self._rate) for roll in rolls]
+        width, height = pictures[0].image.size
+        summaries.images("samples/piano_roll",
+                         [picture.png() for picture in pictures],
+                         width=width, height=height)
         summaries.audio(
             "samples/audio",
             [render.wav_bytes(render.waveform(roll, self._rate))

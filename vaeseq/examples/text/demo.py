@@ -19,6 +19,7 @@ Environment:
 import os
 import sys
 import tempfile
+import time
 
 from vaeseq.examples.common import files
 from vaeseq.examples.text import corpus
@@ -72,12 +73,15 @@ def main() -> int:
 
     print(f"== Training a small SRNN on {name} for {seconds:.0f} s "
           f"(VAESEQ_DEMO_SECONDS) in {log_dir}")
+    started = time.monotonic()
     result = training.train(
         log_dir, train_path,
         training.Schedule(10**9, valid_every=500, save_every=500,
                           max_seconds=seconds),
         valid_corpus=eval_paths[0], hparams=HPARAMS, seed=0)
-    print(f"Stopped at step {result.step} ({result.stopped_by}).")
+    trained = time.monotonic()
+    print(f"Stopped at step {result.step} ({result.stopped_by}) after "
+          f"{trained - started:.0f} s.")
 
     print(f"\n== {SAMPLES} samples of {SAMPLE_LENGTH} characters")
     for sample in sampling.generate(
@@ -86,6 +90,7 @@ def main() -> int:
         print(sample)
         print("=" * 80)
 
+    sampled = time.monotonic()
     print("\n== Bits per character (importance-weighted bound) on "
           f"{eval_chars} characters of each corpus")
     scores = evaluation.evaluate(log_dir, eval_paths, seed=0)
@@ -95,6 +100,8 @@ def main() -> int:
     if len(eval_paths) == 1:
         print("(Pride and Prejudice not found in VAESEQ_DATA_DIR: nothing "
               "to compare with.)")
+    print(f"(Sampling took {sampled - trained:.0f} s, evaluating "
+          f"{time.monotonic() - sampled:.0f} s.)")
     return 0
 
 
