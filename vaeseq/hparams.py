@@ -15,6 +15,7 @@ This module is pure Python so that it can be imported without TensorFlow.
 import copy
 import dataclasses
 import json
+import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Self
 
@@ -460,6 +461,25 @@ def with_preset(preset: str, flag_value: str | None) -> str:
     values = {**_parse_assignments(PRESETS[preset].values),
               **_parse_assignments(flag_value or "")}
     return ",".join(f"{name}={value}" for name, value in values.items())
+
+
+def check_optimizer(hparams: HParams) -> None:
+    """Refuses values that would make the first update non-finite or meaningless.
+
+    A NaN or infinite learning rate passes a training step's own check (the
+    loss and gradients are finite) and writes non-finite variables.
+
+    Raises:
+        ValueError: naming the first such hyperparameter.
+    """
+    for name in ("learning_rate", "adam_epsilon", "learning_rate_decay_factor"):
+        value = getattr(hparams, name)
+        if not math.isfinite(value) or value <= 0:
+            raise ValueError(f"{name} must be a positive finite number, got {value}")
+    for name in ("clip_gradient_norm", "l2_regularization"):
+        value = getattr(hparams, name)
+        if not math.isfinite(value) or value < 0:
+            raise ValueError(f"{name} must be a finite number >= 0, got {value}")
 
 
 def make_hparams(flag_value: str | None = None, preset: str | None = None,

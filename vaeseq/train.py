@@ -16,7 +16,6 @@ optimizer (`vaeseq.adam.Adam`) does not aggregate. Every replica then applies th
 own copy of the variables.
 """
 
-import math
 
 import sonnet as snt
 import tensorflow as tf
@@ -24,6 +23,7 @@ import tensorflow_probability as tfp
 
 from vaeseq import adam
 from vaeseq import agent as agent_mod
+from vaeseq import hparams as hparams_mod
 from vaeseq import masks
 from vaeseq import schedules
 from vaeseq.vae import base
@@ -31,22 +31,6 @@ from vaeseq.vae import base
 
 class NonFiniteError(FloatingPointError):
     """A training step met a non-finite loss or gradient; nothing was updated."""
-
-
-def _check_optimizer_hparams(hparams) -> None:
-    """Refuses values that would make the first update non-finite or meaningless.
-
-    A NaN or infinite learning rate passes the step's own check (the loss
-    and gradients are finite) and writes non-finite variables.
-    """
-    for name in ("learning_rate", "adam_epsilon", "learning_rate_decay_factor"):
-        value = getattr(hparams, name)
-        if not math.isfinite(value) or value <= 0:
-            raise ValueError(f"{name} must be a positive finite number, got {value}")
-    for name in ("clip_gradient_norm", "l2_regularization"):
-        value = getattr(hparams, name)
-        if not math.isfinite(value) or value < 0:
-            raise ValueError(f"{name} must be a finite number >= 0, got {value}")
 
 
 class TrainOps(snt.Module):
@@ -77,7 +61,7 @@ class TrainOps(snt.Module):
         self._distributed = tf.distribute.has_strategy()
         self._seed = tfp.random.sanitize_seed(seed)
         self.global_step = tf.Variable(0, dtype=tf.int64, trainable=False, name="global_step")
-        _check_optimizer_hparams(hparams)
+        hparams_mod.check_optimizer(hparams)
         # Checks the schedules' names now rather than at the first step.
         schedules.divergence_strength(hparams, 0)
         schedules.learning_rate(hparams, 0)

@@ -55,8 +55,9 @@ class ExampleHParams:
         check: called on every made `HParams`; raises `ValueError` for
             values that parse but are unusable (a rate <= 0, say).
             Every example's `batch_size` and `sequence_size`
-            (`check_batch_shape`) and the model's widths
-            (`vaeseq.hparams.check_model_sizes`) are checked anyway.
+            (`check_batch_shape`), the model's widths and the optimizer's
+            values (`vaeseq.hparams.check_model_sizes`, `check_optimizer`)
+            are checked anyway.
 
     Raises:
         ValueError: an `architecture` name that is not a hyperparameter.
@@ -97,6 +98,7 @@ class ExampleHParams:
             hparams.parse(flag_value)
         check_batch_shape(hparams)
         hparams_mod.check_model_sizes(hparams)
+        hparams_mod.check_optimizer(hparams)
         if self._check is not None:
             self._check(hparams)
         return hparams
