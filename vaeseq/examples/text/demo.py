@@ -21,16 +21,14 @@ import sys
 import tempfile
 import time
 
+from vaeseq.examples.common import cli
 from vaeseq.examples.common import files
 from vaeseq.examples.text import corpus
-from vaeseq.examples.text import dataset
-from vaeseq.examples.text import evaluation
-from vaeseq.examples.text import sampling
-from vaeseq.examples.text import training
 
+# A small model; the optimisation is the library's default
+# (docs/hyperparameters.md).
 HPARAMS = ("vae_type=SRNN,rnn_hidden_sizes=[256],latent_size=16,"
-           "sequence_size=40,batch_size=32,learning_rate=0.002,"
-           "divergence_strength_start=1.0,log_prob_samples=4")
+           "sequence_size=40,batch_size=32,log_prob_samples=4")
 SAMPLES = 4
 SAMPLE_LENGTH = 300
 
@@ -54,6 +52,11 @@ def _write(directory: str, name: str, text: str) -> str:
 
 def main() -> int:
     """Runs the demo; returns the exit status."""
+    # TensorFlow's start-up messages (a failed CUDA probe...) stay hidden.
+    dataset = cli.import_quietly("vaeseq.examples.text.dataset")
+    evaluation = cli.import_quietly("vaeseq.examples.text.evaluation")
+    sampling = cli.import_quietly("vaeseq.examples.text.sampling")
+    training = cli.import_quietly("vaeseq.examples.text.training")
     seconds = float(os.environ.get("VAESEQ_DEMO_SECONDS", "180"))
     eval_chars = int(os.environ.get("VAESEQ_DEMO_EVAL_CHARS", "20000"))
     directory = (os.environ.get("VAESEQ_DEMO_DIR")
