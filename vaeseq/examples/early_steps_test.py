@@ -16,6 +16,7 @@ from pydoc_data import topics
 
 from vaeseq import testing
 from vaeseq.examples.common import events
+from vaeseq.examples.midi import testdata
 from vaeseq.examples.midi import training as midi_training
 from vaeseq.examples.text import training as text_training
 
@@ -38,21 +39,6 @@ def text_corpus(directory) -> str:
     return path
 
 
-def midi_pieces(directory) -> str:
-    """A `.json` of 40 random four-voice pieces of 16 to 120 steps per split."""
-    rng = np.random.default_rng(0)
-
-    def piece():
-        return [sorted(int(p) for p in rng.choice(np.arange(48, 81), 4, replace=False))
-                for _ in range(int(rng.integers(16, 121)))]
-
-    path = os.path.join(directory, "pieces.json")
-    with open(path, "w", encoding="utf-8") as f:
-        json.dump({split: [piece() for _ in range(40)]
-                   for split in ("train", "valid", "test")}, f)
-    return path
-
-
 @pytest.mark.parametrize("size", ["small", "default"])
 @pytest.mark.parametrize("example", ["text", "midi"])
 def test_the_first_steps_stay_bounded(example, size, tmp_path):
@@ -67,8 +53,8 @@ def test_the_first_steps_stay_bounded(example, size, tmp_path):
     else:
         schedule = midi_training.Schedule(STEPS, log_every=1, valid_every=10**6,
                                           save_every=10**6)
-        midi_training.train(log_dir, midi_pieces(tmp_path), schedule, hparams=flag, seed=1,
-                            progress_stream=devnull)
+        midi_training.train(log_dir, testdata.chorale_json(tmp_path / "pieces.json"),
+                            schedule, hparams=flag, seed=1, progress_stream=devnull)
     with open(os.path.join(log_dir, "hparams.json"), encoding="utf-8") as f:
         sequence_size = json.load(f)["sequence_size"]
     scalars = events.read_scalars(log_dir, ["divergence", "grad_norm"])
