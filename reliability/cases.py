@@ -120,6 +120,20 @@ def trained(work: pathlib.Path, name: str, iters: int, save_every: int) -> pathl
     return log_dir
 
 
+def signal_after(args: list[str], signum: int, delay: float,
+                 ready=lambda: True) -> tuple[bool, probe.Finished]:
+    """Runs `vaeseq-text ARGS`, sending `signum` `delay` s after `ready()` holds.
+
+    Returns whether `ready()` held (within 120 s) and how the command ended.
+    """
+    started = time.monotonic()
+    process = probe.start("text", args)
+    readied = probe.wait_for(ready, 120)
+    time.sleep(delay)
+    process.send_signal(signum)
+    return bool(readied), probe.finish(process, started)
+
+
 # --- log directories ------------------------------------------------------
 
 @case("`checkpoint` state file deleted, then `train` resumed",
@@ -212,11 +226,7 @@ def huge_batches(work, findings):
       "exit 130, no traceback, nothing written")
 def sigint_while_loading(work, findings):
     log_dir = work / "run"
-    started = time.monotonic()
-    process = probe.start("text", train_args(work, log_dir, 100))
-    time.sleep(0.5)
-    process.send_signal(signal.SIGINT)
-    done = probe.finish(process, started)
+    _, done = signal_after(train_args(work, log_dir, 100), signal.SIGINT, 0.5)
     findings.saw(f"exit {done.status} in {done.seconds:.1f} s, "
                  f"{len(done.err.splitlines())} lines on stderr")
     findings.expect(done.status == 130, "exit 130")
@@ -228,12 +238,8 @@ def sigint_while_loading(work, findings):
       "stops after the step, saves, exit 0")
 def sigterm_mid_training(work, findings):
     log_dir = work / "run"
-    started = time.monotonic()
-    process = probe.start("text", train_args(work, log_dir, 100_000))
-    running = probe.wait_for(lambda: glob.glob(str(log_dir / "events.*")), 120)
-    time.sleep(2)
-    process.send_signal(signal.SIGTERM)
-    done = probe.finish(process, started)
+    running, done = signal_after(train_args(work, log_dir, 100_000), signal.SIGTERM, 2,
+                                 ready=lambda: glob.glob(str(log_dir / "events.*")))
     findings.saw(describe(done) + f"; checkpoints {steps(log_dir)}")
     findings.expect(running and done.status == 0 and "Stopped by SIGTERM" in done.err,
                     "exit 0 after saving")
