@@ -83,7 +83,8 @@ def write(log_dir: str) -> str:
         picture.paste(panel.image, (picture.width - panel.image.width, top))
         top += panel.image.height
     path = os.path.join(log_dir, FILENAME)
-    files.write_atomically(path, chart.encode_png(picture))
+    # A run that took no step leaves the file as it was.
+    files.write_if_changed(path, chart.encode_png(picture))
     return path
 
 

@@ -23,3 +23,19 @@ def write_atomically(path: str, data: bytes) -> None:
     except BaseException:
         os.unlink(temp_path)
         raise
+
+
+def write_if_changed(path: str, data: bytes) -> bool:
+    """`write_atomically(path, data)` unless `path` holds `data` already.
+
+    Returns:
+        Whether the file was written.
+    """
+    try:
+        with open(path, "rb") as f:
+            if f.read() == data:
+                return False
+    except OSError:
+        pass  # Missing or unreadable: write it.
+    write_atomically(path, data)
+    return True

@@ -16,6 +16,17 @@ def test_write_atomically_replaces_whole_file(tmp_path):
     assert os.listdir(path.parent) == ["out.txt"]
 
 
+def test_write_if_changed(tmp_path):
+    path = str(tmp_path / "f.bin")
+    assert files.write_if_changed(path, b"one")
+    before = os.stat(path).st_mtime_ns
+    assert not files.write_if_changed(path, b"one")
+    assert os.stat(path).st_mtime_ns == before
+    assert files.write_if_changed(path, b"two")
+    with open(path, "rb") as f:
+        assert f.read() == b"two"
+
+
 def test_failed_write_leaves_the_old_file(tmp_path, monkeypatch):
     path = tmp_path / "out.txt"
     files.write_atomically(str(path), b"old")
