@@ -82,6 +82,24 @@ _HPARAMS: dict[str, tuple[Any, str]] = {
         "Number of samples used to estimate the log-probability of observations."),
 }
 
+# The hyperparameters that fix a model's variables or what it computes: a
+# trained model cannot change them (the others, such as `batch_size`,
+# `sequence_size` or `learning_rate`, may differ from run to run).
+ARCHITECTURE = (
+    "activation",
+    "latent_decoder_fc_layers",
+    "latent_size",
+    "obs_decoder_fc_hidden_layers",
+    "obs_encoder_fc_layers",
+    "positive_eps",
+    "positive_projection",
+    "rnn_cell",
+    "rnn_hidden_sizes",
+    "srnn_backward_input",
+    "srnn_use_res_q",
+    "vae_type",
+)
+
 # Library defaults. Examples extend them with `HParams.add_hparam`.
 _DEFAULTS: dict[str, Any] = {name: default for name, (default, _) in _HPARAMS.items()}
 

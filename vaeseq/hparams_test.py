@@ -247,6 +247,15 @@ def test_presets_apply_first():
         hparams_mod.make_hparams(preset="x")
 
 
+def test_architecture_and_meanings_cover_known_names():
+    defaults = hparams_mod.make_hparams().values()
+    assert set(hparams_mod.ARCHITECTURE) <= set(defaults)
+    assert {"rnn_hidden_sizes", "latent_size", "vae_type"} <= set(hparams_mod.ARCHITECTURE)
+    assert "learning_rate" not in hparams_mod.ARCHITECTURE
+    assert set(hparams_mod.MEANINGS) == set(defaults)
+    assert all(meaning.endswith(".") for meaning in hparams_mod.MEANINGS.values())
+
+
 def test_the_default_kl_warm_up_reaches_one():
     hparams = hparams_mod.make_hparams()
     assert (hparams.divergence_schedule, hparams.divergence_strength_start,

@@ -26,21 +26,9 @@ from vaeseq import hparams as hparams_mod
 MAX_STEPS_PER_BATCH = 2 ** 17
 
 # The library's hyperparameters that fix a model's variables or what it
-# computes; an example's `architecture` usually starts from these.
-LIBRARY_ARCHITECTURE = (
-    "activation",
-    "latent_decoder_fc_layers",
-    "latent_size",
-    "obs_decoder_fc_hidden_layers",
-    "obs_encoder_fc_layers",
-    "positive_eps",
-    "positive_projection",
-    "rnn_cell",
-    "rnn_hidden_sizes",
-    "srnn_backward_input",
-    "srnn_use_res_q",
-    "vae_type",
-)
+# computes (`vaeseq.hparams.ARCHITECTURE`); an example's `architecture`
+# usually starts from these.
+LIBRARY_ARCHITECTURE = hparams_mod.ARCHITECTURE
 
 
 class ExampleHParams:
