@@ -18,6 +18,11 @@ class AmbiguousError(ValueError):
     """A relative path found in more than one folder of the data directory."""
 
 
+def is_pattern(path: str) -> bool:
+    """Whether `path` is a glob pattern (holds `*`, `?` or `[`)."""
+    return any(char in path for char in "*?[")
+
+
 def find(path: str) -> str | None:
     """The file or folder `path` names in the data directory, or None.
 

@@ -41,6 +41,11 @@ def test_the_shallowest_match_wins_and_ties_are_errors(data_dir):
         datadir.find("deep.txt")
 
 
+def test_is_pattern():
+    assert all(datadir.is_pattern(p) for p in ("*.mid", "a?.mid", "[ab].mid", "d/**/x"))
+    assert not datadir.is_pattern("midi/bach_846.mid")
+
+
 def test_places_looked(data_dir, monkeypatch):
     assert f"$VAESEQ_DATA_DIR={data_dir} and its subfolders" in datadir.places_looked("a.txt")
     monkeypatch.delenv("VAESEQ_DATA_DIR")

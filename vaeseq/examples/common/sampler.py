@@ -1,5 +1,7 @@
 """Draws observation sequences from a model's generative core."""
 
+from typing import Iterator
+
 import numpy as np
 import tensorflow as tf
 
@@ -35,23 +37,33 @@ class Sampler:
                seed: int | None = None) -> list[np.ndarray]:
         """Returns `count` sequences of observations `[length, ...]`.
 
-        Sequences are drawn `batch_size` at a time (the last batch may be
-        smaller); `seed` makes them repeatable.
+        Sequences are drawn `batch_size` at a time (see `batches`); `seed`
+        makes them repeatable.
 
         Raises:
             InputError: `count` < 0, `length` < 1 or `batch_size` < 1.
+        """
+        return [sequence for batch in self.batches(count, length, batch_size, seed)
+                for sequence in batch]
+
+    def batches(self, count: int, length: int, batch_size: int,
+                seed: int | None = None) -> Iterator[np.ndarray]:
+        """Yields `count` sequences in batches `[<= batch_size, length, ...]`.
+
+        Each batch (the last may be smaller) is drawn when it is asked for,
+        so at most one is held at a time; `seed` makes them repeatable.
+
+        Raises:
+            InputError: when the first batch is asked for: `count` < 0,
+                `length` < 1 or `batch_size` < 1.
         """
         if count < 0 or length < 1 or batch_size < 1:
             raise errors.InputError(
                 "Need samples >= 0, sequence_size >= 1 and batch_size >= 1; "
                 f"got {count}, {length} and {batch_size}.")
         seeds = models.seed_stream(seed)
-        sequences = []
-        while len(sequences) < count:
-            size = min(batch_size, count - len(sequences))
-            sequences.extend(np.asarray(
-                self.draw(size, length, next(seeds))))
-        return sequences
+        for start in range(0, count, batch_size):
+            yield np.asarray(self.draw(min(batch_size, count - start), length, next(seeds)))
 
     def _generate_observations(self, batch_size: tf.Tensor, length: tf.Tensor,
                                seed: tf.Tensor) -> tf.Tensor:

@@ -4,13 +4,14 @@
 `Schedule.iters`, saving a checkpoint every `save_every` steps, at the
 end, before re-raising a non-finite loss, and when SIGINT or SIGTERM asks
 it to stop (never a checkpoint with a non-finite value: see `saving`); it
-holds the log directory alone for the run (`dirlock`) and shows a progress bar and writes TensorBoard summaries
-through `TrainHooks`; when it ends, even by an error, the chief draws the
-ELBO and KL curves of every run of the directory into `curves.png`
-(`curves`; a failure to draw is only logged). Under a `tf.distribute` strategy (see
-docs/distributed.md), build the model and its `TrainOps` in the strategy's
-scope and pass the strategy: only the chief writes into the log directory. An example checks its input and builds its model
-first (writing nothing), then::
+holds the log directory alone for the run (`dirlock`), shows a progress
+bar and writes TensorBoard summaries through `TrainHooks`; when it ends,
+even by an error, the chief draws the ELBO and KL curves of every run of
+the directory into `curves.png` (`curves`; a failure to draw is only
+logged). Under a `tf.distribute` strategy (see docs/distributed.md), build
+the model and its `TrainOps` in the strategy's scope and pass the
+strategy: only the chief writes into the log directory. An example checks
+its input and builds its model first (writing nothing), then::
 
     result = training.run_on_dataset(log_dir, checkpoint, ops, batches,
                                      schedule, MyHooks(...))

@@ -101,10 +101,6 @@ def main(argv: Sequence[str] | None = None,
     return COMMAND_LINE.main(argv, command)
 
 
-def _is_pattern(path: str) -> bool:
-    return any(char in path for char in "*?[")
-
-
 def _resolve_dataset(args: argparse.Namespace, base: str) -> None:
     """Under `bazel run`, `--dataset` relative to `base` if it is there.
 
@@ -113,7 +109,7 @@ def _resolve_dataset(args: argparse.Namespace, base: str) -> None:
     """
     if getattr(args, "dataset", None):
         joined = cli.resolve_path(base, args.dataset)
-        if os.path.exists(joined) or _is_pattern(args.dataset):
+        if os.path.exists(joined) or datadir.is_pattern(args.dataset):
             args.dataset = joined
 
 
@@ -126,7 +122,7 @@ def _check(args: argparse.Namespace) -> None:
     if args.command in ("train", "evaluate"):
         if not args.dataset:
             raise errors.InputError("No data source: pass --dataset.")
-        if not os.path.exists(args.dataset) and not _is_pattern(args.dataset):
+        if not os.path.exists(args.dataset) and not datadir.is_pattern(args.dataset):
             try:
                 found = datadir.find(args.dataset)
             except datadir.AmbiguousError as err:

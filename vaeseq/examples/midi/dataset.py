@@ -16,6 +16,7 @@ import numpy as np
 import scipy.io
 import tensorflow as tf
 
+from vaeseq.examples.common import datadir
 from vaeseq.examples.midi import limits
 from vaeseq.examples.midi.hparams import DEFAULT_RATE
 from vaeseq.examples.midi import matfile
@@ -353,7 +354,7 @@ def _midi_paths(source: str) -> list[str]:
             if name.lower().endswith(MIDI_SUFFIXES))
     if os.path.isfile(source):
         return [source]
-    if any(char in source for char in "*?["):
+    if datadir.is_pattern(source):
         return sorted(path for path in glob.glob(source, recursive=True)
                       if os.path.isfile(path))
     raise FileNotFoundError(f"dataset path not found: {source}")

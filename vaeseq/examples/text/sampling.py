@@ -2,8 +2,6 @@
 
 from typing import Iterator
 
-import numpy as np
-
 from vaeseq.examples.common import errors
 from vaeseq.examples.common import sampler
 from vaeseq.examples.text import rundir
@@ -49,17 +47,9 @@ class Sampler:
             InputError: when the first batch is drawn: `count` < 0,
                 `length` < 1 or `batch_size` < 1.
         """
-        batch_seeds = np.random.default_rng(seed)
-        done = 0
-        while True:
-            size = min(batch_size, count - done)
-            batch = self._sampler.sample(
-                size, length, batch_size, int(batch_seeds.integers(2**31)))
+        for batch in self._sampler.batches(count, length, batch_size, seed):
             for ids in batch:
                 yield self._vocabulary.decode(ids)
-            done += size
-            if done >= count:
-                return
 
 
 def generate(
