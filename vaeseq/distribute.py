@@ -1,12 +1,10 @@
-"""`tf.distribute` strategies that Sonnet 2's optimizers can train under.
+"""`tf.distribute` strategies with Sonnet 2's replica-local update model.
 
-Sonnet's optimizers (`snt.optimizers.Adam`...) follow a simple update model:
-every variable is *replica-local* (each replica holds and updates its own
-copy), the caller all-reduces the gradients once, and every replica applies
-the same reduced update, so the copies stay equal. Sonnet checks for it and
-accepts only its own strategies (`snt.distribute.Replicator`, a
-`MirroredStrategy` over local devices, and `TpuReplicator`); it has no
-multi-worker one. `MultiWorkerReplicator` is that model on
+In that model (Sonnet's `snt.distribute.Replicator`, which `TrainOps`
+follows) every variable is *replica-local*: each replica holds and updates
+its own copy, the caller all-reduces the gradients once, and every replica
+applies the same reduced update, so the copies stay equal. Sonnet has no
+multi-worker strategy; `MultiWorkerReplicator` is that model on
 `tf.distribute.MultiWorkerMirroredStrategy`.
 
 Typical use, before any other TensorFlow call (logical CPU devices and
@@ -14,7 +12,7 @@ collective ops must be set up before TensorFlow initialises its runtime)::
 
     strategy = distribute.make_strategy("mirrored", cpu_devices=2)
     with strategy.scope():
-        model = ...; model(...)           # build the variables in the scope
+        model = ...; model.build(observed)  # create the variables in the scope
         train_ops = train.TrainOps(hparams, model)
     batches = strategy.experimental_distribute_dataset(dataset)  # global batches
     for batch in batches:
@@ -83,28 +81,10 @@ class MultiWorkerReplicator(tf.distribute.MultiWorkerMirroredStrategy):
     runs one replica per local GPU, or one on its CPU.
     """
 
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        _let_sonnet_optimizers_run_under(type(self))
-
     @contextlib.contextmanager
     def scope(self):
         with super().scope(), tf.variable_creator_scope(_replica_local_creator):
             yield
-
-
-def _let_sonnet_optimizers_run_under(strategy_type: type) -> None:
-    """Adds `strategy_type` to the strategies Sonnet's optimizers accept.
-
-    Sonnet 2.0.2 keeps them in a private tuple; its own TODO there plans a
-    multi-worker entry. `MultiWorkerReplicator` meets the same contract as
-    `Replicator` (replica-local variables, gradients all-reduced by the
-    caller), which `vaeseq.train.TrainOps` honours.
-    """
-    # pylint: disable-next=import-outside-toplevel
-    from sonnet.src.optimizers import optimizer_utils
-    if strategy_type not in optimizer_utils._SUPPORTED_STRATEGIES:  # pylint: disable=protected-access
-        optimizer_utils._SUPPORTED_STRATEGIES += (strategy_type,)  # pylint: disable=protected-access
 
 
 def check_tf_config() -> dict:

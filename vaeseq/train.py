@@ -38,8 +38,8 @@ class TrainOps(snt.Module):
 
     Create it inside `strategy.scope()` to train under a `tf.distribute`
     strategy: the step then runs on every replica of the strategy that is
-    current at construction. Under a strategy, build the model's variables
-    in the same scope before the first step.
+    current at construction. Under a strategy, call `vae.build(...)` in the
+    same scope before the first step.
 
     Args:
       hparams: supplies the learning rate and its schedule, adam_epsilon,
@@ -132,19 +132,11 @@ class TrainOps(snt.Module):
         mirrored variable cannot initialise its replicas' copies.
         """
         if not self._distributed:
-            if contexts is None and agent_inputs is None:
-                agent_inputs = agent_mod.null_inputs(observed.shape[0], 1)
-            contexts, observed, agent_inputs = tf.nest.map_structure(
-                lambda x: None if x is None else x[:, :1], (contexts, observed, agent_inputs))
-            if contexts is None:
-                contexts = agent_mod.contexts_for_static_observations(
-                    observed, self._vae.agent, agent_inputs)
-            latents, _ = self._vae.infer_latents(contexts, observed)
-            self._vae.log_prob_observed(contexts, latents, observed)
+            self._vae.build(observed, agent_inputs, contexts)
         variables = self._vae.trainable_variables
         if not variables:
-            raise ValueError("Under a tf.distribute strategy, build the model's "
-                             "variables inside strategy.scope() before training.")
+            raise ValueError("Under a tf.distribute strategy, call model.build(...) "
+                             "inside strategy.scope() before training.")
         with self._strategy.scope():
             self.optimizer.create_slots(variables)
 

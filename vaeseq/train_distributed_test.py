@@ -73,7 +73,8 @@ def _sample_latent_means() -> None:
         def sample(self, sample_shape=(), seed=None, name="sample", **kwargs):
             del seed, name, kwargs
             mean = self.mean()
-            return tf.broadcast_to(mean, tf.concat([sample_shape, tf.shape(mean)], axis=0))
+            shape = tf.reshape(tf.cast(sample_shape, tf.int32), [-1])
+            return tf.broadcast_to(mean, tf.concat([shape, tf.shape(mean)], axis=0))
 
     def dist(self, params, name=None):
         del self
@@ -96,16 +97,12 @@ def _train(vae_type, data, strategy, initial=None):
         of the variables (`initial` if given).
     """
     import tensorflow as tf  # pylint: disable=import-outside-toplevel
-    from vaeseq import agent, train  # pylint: disable=import-outside-toplevel
+    from vaeseq import train  # pylint: disable=import-outside-toplevel
     with strategy.scope():
         hparams, model = testing.tiny_model(
             vae_type, batch_size=GLOBAL_BATCH, learning_rate=LEARNING_RATE,
             clip_gradient_norm=5.0, l2_regularization=0.01)
-        observed = data[:2]
-        contexts = agent.contexts_for_static_observations(
-            observed, model.agent, agent.null_inputs(2, testing.STEPS))
-        latents, _ = model.infer_latents(contexts, observed)
-        model.log_prob_observed(contexts, latents, observed)
+        model.build(data[:2])
         for variable, value in zip(model.trainable_variables, initial or []):
             variable.assign(value)
         ops = train.TrainOps(hparams, model, seed=(1, 2))

@@ -158,6 +158,41 @@ class VAEBase(snt.Module, abc.ABC):
     def eval_core(self) -> "EvalCore":
         return EvalCore(self)
 
+    def build(self, observed: tf.Tensor, agent_inputs=None, contexts=None) -> None:
+        """Creates every variable of the model; the one way to do so.
+
+        Call it once before restoring a checkpoint into the model, before
+        counting or saving its variables, and inside a `tf.distribute`
+        strategy's scope before training under it (`TrainOps` calls it on
+        its first step otherwise). Only the first time step of each
+        argument is used: one step is scored (agent, encoder, posterior,
+        prior, emission) and one generated (the generative core), and the
+        results are dropped. Given `contexts`, which need not be the
+        agent's, the agent is not run and nothing is generated. Calling it
+        again creates nothing.
+
+        Args:
+          observed: observations `[B, T, *event]` of the model's dtype, e.g.
+            zeros `[1, 1, *event]`.
+          agent_inputs: the agent's inputs `[B, T, ...]`; null inputs
+            `[B, 1, 0]` if None.
+          contexts: contexts `[B, T, C]` to score with instead of the
+            agent's for `observed`.
+        """
+        observed = _first_step(tf.convert_to_tensor(observed))
+        if contexts is not None:
+            contexts = _first_step(contexts)
+            latents, _ = self.infer_latents(contexts, observed)
+            self.log_prob_observed(contexts, latents, observed)
+            return
+        if agent_inputs is None:
+            agent_inputs = agent_mod.null_inputs(tf.shape(observed)[0], 1)
+        agent_inputs = tf.nest.map_structure(_first_step, agent_inputs)
+        contexts = self._agent.contexts_for_observations(agent_inputs, observed)
+        latents, _ = self.infer_latents(contexts, observed)
+        self.log_prob_observed(contexts, latents, observed)
+        self.gen_core.generate(agent_inputs)
+
     def initial_state(self, batch_size) -> CarriedState:
         """The state before the first step of a stream: zeros, `[B, ...]` each."""
         return CarriedState(
@@ -313,6 +348,11 @@ class VAEBase(snt.Module, abc.ABC):
             masks.apply(log_p + post.log_prior - post.log_q, lengths_k), axis=1)  # [K * B]
         log_weights = tf.reshape(log_weights, [k, batch_size])
         return tf.reduce_logsumexp(log_weights, axis=0) - math.log(k)
+
+
+def _first_step(x: tf.Tensor) -> tf.Tensor:
+    """`[B, T, ...]` -> `[B, 1, ...]`."""
+    return x[:, :1]
 
 
 class EmissionCore(dist_module.StatelessDistCore):

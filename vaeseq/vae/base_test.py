@@ -106,6 +106,28 @@ def test_checkpoint_restores_into_fresh_instance(vae_type, options, tmp_path):
 
 
 @pytest.mark.parametrize("vae_type, options", CASES)
+def test_build_creates_every_variable_once(vae_type, options):
+    _, model = testing.tiny_model(vae_type, **options)
+    model.build(tf.zeros([1, 1, OBS]))
+    names = sorted(v.name for v in model.variables)
+    assert names
+    _outputs(model)  # Scoring and sampling whole batches create nothing new.
+    model.build(tf.zeros([2, 5, OBS]))
+    assert sorted(v.name for v in model.variables) == names
+
+
+def test_build_with_given_contexts_restores_a_checkpoint(tmp_path):
+    _, model = testing.tiny_model("SRNN")
+    before = _outputs(model)
+    path = tf.train.Checkpoint(model=model).save(str(tmp_path / "ckpt"))
+    _, fresh = testing.tiny_model("SRNN")
+    observed, inputs = _data()
+    fresh.build(observed, inputs, contexts=tf.zeros([BATCH, STEPS, 8]))
+    tf.train.Checkpoint(model=fresh).restore(path).assert_consumed()
+    np.testing.assert_allclose(_outputs(fresh)["iw"], before["iw"], rtol=1e-5)
+
+
+@pytest.mark.parametrize("vae_type, options", CASES)
 def test_eager_and_tf_function_agree(vae_type, options):
     _, model = testing.tiny_model(vae_type, **options)
     eager = _outputs(model)

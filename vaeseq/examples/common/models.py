@@ -23,20 +23,6 @@ def contexts(vae: VAEBase, observed: tf.Tensor) -> tf.Tensor:
         observed, vae.agent, agent_mod.null_inputs(shape[0], shape[1]))
 
 
-def build(vae: VAEBase, observed: tf.Tensor) -> None:
-    """Creates every variable of `vae` before a checkpoint is restored.
-
-    Args:
-        vae: the model.
-        observed: any observations `[B, T, ...]` of the model's dtype, e.g.
-            one step of zeros `[1, 1, ...]`; they are scored (which creates
-            the inference and emission variables) and one step is sampled
-            (the generative core's).
-    """
-    vae.iw_log_prob(contexts(vae, observed), observed, num_samples=1)
-    vae.gen_core.generate(agent_mod.null_inputs(1, 1))
-
-
 def seed_stream(seed: int | None) -> Iterator[tf.Tensor]:
     """Endless stateless seeds (`[2]` int32) for the model's sampling methods.
 

@@ -12,18 +12,6 @@ def observations(batch=testing.BATCH, steps=testing.STEPS):
     return tf.constant(rng.normal(size=[batch, steps, testing.OBS]), tf.float32)
 
 
-def test_build_creates_every_variable_once():
-    _, vae = testing.tiny_model("SRNN")
-    models.build(vae, tf.zeros([1, 1, testing.OBS]))
-    count = len(vae.trainable_variables)
-    assert count > 0
-    # Scoring and sampling afterwards create nothing new.
-    observed = observations()
-    vae.iw_log_prob(models.contexts(vae, observed), observed, num_samples=2)
-    vae.gen_core.generate(tf.zeros([testing.BATCH, testing.STEPS, 0]))
-    assert len(vae.trainable_variables) == count
-
-
 def test_contexts_shift_the_encoded_observations():
     _, vae = testing.tiny_model("RNN")
     observed = observations()
@@ -36,7 +24,7 @@ def test_contexts_shift_the_encoded_observations():
 
 def test_contexts_keep_static_steps_in_graphs():
     _, vae = testing.tiny_model("ISEQ")
-    models.build(vae, tf.zeros([1, 1, testing.OBS]))
+    vae.build(tf.zeros([1, 1, testing.OBS]))
     shapes = []
 
     @tf.function(input_signature=[

@@ -13,7 +13,7 @@ from vaeseq.examples.common import sampler as sampler_mod
 @pytest.fixture(name="sampler", scope="module")
 def fixture_sampler():
     _, vae = testing.tiny_model("SRNN")
-    models.build(vae, tf.zeros([1, 1, testing.OBS]))
+    vae.build(tf.zeros([1, 1, testing.OBS]))
     return sampler_mod.Sampler(vae)
 
 

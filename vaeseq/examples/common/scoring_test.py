@@ -22,7 +22,7 @@ def sequences(batch, steps, seed):
 @pytest.fixture(name="rnn", scope="module")
 def fixture_rnn():
     _, vae = testing.tiny_model("RNN")
-    models.build(vae, tf.zeros([1, 1, testing.OBS]))
+    vae.build(tf.zeros([1, 1, testing.OBS]))
     return vae
 
 

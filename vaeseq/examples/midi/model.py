@@ -12,16 +12,16 @@ import tensorflow as tf
 from vaeseq import agent as agent_mod
 from vaeseq import codec
 from vaeseq import vae as vae_mod
-from vaeseq.examples.common import models
 from vaeseq.examples.midi import pianoroll
 from vaeseq.hparams import HParams
 
 
 def make_model(hparams: HParams) -> vae_mod.VAEBase:
-    """Builds the model named by `hparams.vae_type` over piano-roll steps.
+    """The model named by `hparams.vae_type` over piano-roll steps, built.
 
-    The model's variables are created on first use; call `build` to create
-    them before restoring a checkpoint.
+    Its variables exist (`VAEBase.build` on one silent step), so a
+    checkpoint can be restored into it; under a `tf.distribute` strategy,
+    call it in the strategy's scope.
 
     Raises:
         ValueError: an unknown `vae_type`, activation or projection, or no
@@ -31,9 +31,6 @@ def make_model(hparams: HParams) -> vae_mod.VAEBase:
     agent = agent_mod.EncodeObsAgent(obs_encoder, name="agent")
     obs_decoder = codec.BernoulliDecoder(
         hparams, [pianoroll.NUM_KEYS], name="obs_decoder")
-    return vae_mod.make(hparams, agent, obs_encoder, obs_decoder, name="vae")
-
-
-def build(vae: vae_mod.VAEBase) -> None:
-    """Creates every variable of `vae` by scoring one silent step."""
-    models.build(vae, tf.zeros([1, 1, pianoroll.NUM_KEYS]))
+    vae = vae_mod.make(hparams, agent, obs_encoder, obs_decoder, name="vae")
+    vae.build(tf.zeros([1, 1, pianoroll.NUM_KEYS]))
+    return vae

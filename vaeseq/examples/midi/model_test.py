@@ -17,7 +17,6 @@ TINY = dict(rnn_hidden_sizes=[6], latent_size=3, obs_encoder_fc_layers=[5],
 @pytest.mark.parametrize("vae_type", ["RNN", "ISEQ", "SRNN"])
 def test_bernoulli_model(vae_type):
     vae = model.make_model(hparams_mod.make_hparams(vae_type=vae_type, **TINY))
-    model.build(vae)
     assert vae.trainable_variables
     observed = tf.constant(
         np.random.default_rng(0).random([2, 3, 88]) < 0.2, tf.float32)

@@ -290,7 +290,6 @@ def train(log_dir: str, source: str, *, preset: str | None = None,
         if seed is not None:
             tf.random.set_seed(seed)
         model = model_mod.make_model(run_hparams)
-        model_mod.build(model)
         ops = train_mod.TrainOps(run_hparams, model,
                                  seed=None if seed is None else (seed, 1))
         checkpoint = tf.train.Checkpoint(model=model, train_ops=ops)
@@ -328,7 +327,6 @@ def evaluate(log_dir: str, source: str, *, split: str = "test", hparams: str | N
         run_hparams, path = rundir.trained(log_dir, hparams_mod.SPEC, hparams)
         path = tf.train.latest_checkpoint(os.path.join(log_dir, BEST_DIR)) or path
         model = model_mod.make_model(run_hparams)
-        model_mod.build(model)
         rundir.restore(tf.train.Checkpoint(model=model), path)
         data = load(source, run_hparams.sequence_size)
     scorer = Scorer(model, run_hparams.log_prob_samples)

@@ -63,7 +63,6 @@ def prepare(log_dir: str, source: str, split: str, flag_value: str | None,
     if seed is not None:
         tf.random.set_seed(seed)
     vae = model.make_model(hparams)
-    model.build(vae)
     ops = train_mod.TrainOps(hparams, vae)
     checkpoint = tf.train.Checkpoint(model=vae, train_ops=ops)
     if checkpoint_path is not None:

@@ -27,6 +27,5 @@ def load_trained(log_dir: str,
     """
     hparams, path = common_rundir.trained(log_dir, hparams_mod.SPEC, flag_value)
     vae = model.make_model(hparams)
-    model.build(vae)
     common_rundir.restore(tf.train.Checkpoint(model=vae), path)
     return hparams, vae

@@ -34,7 +34,6 @@ def test_equal_length_batches():
 @pytest.fixture(name="rnn", scope="module")
 def fixture_rnn():
     vae = model.make_model(hparams_mod.make_hparams(vae_type="RNN", **TINY))
-    model.build(vae)
     return vae
 
 

@@ -31,7 +31,6 @@ def test_update_changes_only_the_policy():
         obs_decoder_fc_hidden_layers=[8], latent_decoder_fc_layers=[9], policy_layers=[10],
         imagine_steps=4)
     vae = model.make_model(hparams)
-    model.build(vae)
     policy_vars = vae.agent.policy.trainable_variables
     policy_refs = {v.ref() for v in policy_vars}
     before = {v.ref(): v.numpy() for v in vae.trainable_variables}

@@ -27,7 +27,6 @@ def tiny_hparams():
 
 def test_play_shapes_and_contexts():
     vae = model.make_model(tiny_hparams())
-    model.build(vae)
     env = environment.GymEnvironment(EPISODES, functools.partial(fake_env.make, LENGTH), seed=0)
     agent = loop.CompiledAgent(vae.agent)
     contexts, observations = loop.play(env, agent, STEPS)
@@ -48,7 +47,6 @@ def test_play_shapes_and_contexts():
 def test_one_iteration():
     hparams = tiny_hparams()
     vae = model.make_model(hparams)
-    model.build(vae)
     run = loop.Loop(hparams, vae, seed=3, make_env=functools.partial(fake_env.make, LENGTH))
     policy_before = [v.numpy() for v in vae.agent.policy.trainable_variables]
     metrics = run.iteration()

@@ -63,26 +63,21 @@ class StepDecoder(dist_module.DistModule):
 
 
 def make_model(hparams: HParams) -> vae_mod.VAEBase:
-    """Builds the model named by `hparams.vae_type` with a fresh policy agent.
+    """The model named by `hparams.vae_type` with a fresh policy agent, built.
 
-    The policy is `model.agent.policy`. Variables are created on first use;
-    call `build` before restoring a checkpoint.
+    The policy is `model.agent.policy`. Every variable exists
+    (`VAEBase.build` on one step of zeros and greedy agent inputs), so a
+    checkpoint can be restored into it.
 
     Raises:
         ValueError: an unknown `vae_type`, activation or projection.
     """
     agent = policy_agent.PolicyAgent(policy_agent.Policy(hparams, name="policy"), name="agent")
     obs_encoder = codec.MLPObsEncoder(hparams, name="obs_encoder")
-    return vae_mod.make(hparams, agent, obs_encoder, StepDecoder(hparams, name="obs_decoder"),
-                        name="vae")
-
-
-def build(vae: vae_mod.VAEBase) -> None:
-    """Creates every variable of `vae` (model and policy) with one dummy step."""
-    inputs = policy_agent.greedy_inputs(1, 1)
-    observed, _, _ = vae.gen_core.generate(inputs)
-    contexts = vae.agent.contexts_for_observations(inputs, observed)
-    vae.iw_log_prob(contexts, observed, num_samples=1)
+    vae = vae_mod.make(hparams, agent, obs_encoder,
+                       StepDecoder(hparams, name="obs_decoder"), name="vae")
+    vae.build(tf.zeros([1, 1, environment.OBS_SIZE]), policy_agent.greedy_inputs(1, 1))
+    return vae
 
 
 def load_trained(log_dir: str, flag_value: str | None
@@ -95,7 +90,6 @@ def load_trained(log_dir: str, flag_value: str | None
     """
     hparams, path = rundir.trained(log_dir, hparams_mod.SPEC, flag_value)
     vae = make_model(hparams)
-    build(vae)
     best = policy_agent.BestPolicy(hparams, name="best")
     rundir.restore(tf.train.Checkpoint(model=vae, best=best), path)
     return hparams, vae, best

@@ -40,7 +40,6 @@ def test_step_decoder_distribution():
 def test_model_trains_and_generates(vae_type):
     hparams = tiny_hparams(vae_type)
     vae = model.make_model(hparams)
-    model.build(vae)
     inputs = policy_agent.uniform_inputs(B, T, seed=tf.constant([5, 6]))
     observed, latents, _ = vae.gen_core.generate(inputs, seed=tf.constant([7, 8]))
     assert observed.shape == (B, T, OBS) and latents.shape[:2] == (B, T)

@@ -74,7 +74,6 @@ def train(log_dir: str, schedule: Schedule, *, hparams: str | None = None,
         if seed is not None:
             tf.random.set_seed(seed)
         vae = model.make_model(run_hparams)
-        model.build(vae)
         iteration = tf.Variable(0, dtype=tf.int64, trainable=False, name="iteration")
         if checkpoint_path is not None:  # First the count, so a resumed run plays new episodes.
             rundir.restore(tf.train.Checkpoint(iteration=iteration), checkpoint_path)

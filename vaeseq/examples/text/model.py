@@ -11,15 +11,15 @@ import tensorflow as tf
 from vaeseq import agent as agent_mod
 from vaeseq import codec
 from vaeseq import vae as vae_mod
-from vaeseq.examples.common import models
 from vaeseq.hparams import HParams
 
 
 def make_model(hparams: HParams, vocab_size: int) -> vae_mod.VAEBase:
-    """Builds the model named by `hparams.vae_type` over `vocab_size` ids.
+    """The model named by `hparams.vae_type` over `vocab_size` ids, built.
 
-    The model's variables are created on first use; call `build` to create
-    them before restoring a checkpoint.
+    Its variables exist (`VAEBase.build` on one dummy character), so a
+    checkpoint can be restored into it; under a `tf.distribute` strategy,
+    call it in the strategy's scope.
 
     Raises:
         ValueError: an unknown `vae_type`, activation or projection.
@@ -29,9 +29,6 @@ def make_model(hparams: HParams, vocab_size: int) -> vae_mod.VAEBase:
     agent = agent_mod.EncodeObsAgent(obs_encoder, name="agent")
     obs_decoder = codec.CategoricalDecoder(
         hparams, vocab_size, name="obs_decoder")
-    return vae_mod.make(hparams, agent, obs_encoder, obs_decoder, name="vae")
-
-
-def build(vae: vae_mod.VAEBase) -> None:
-    """Creates every variable of `vae` by scoring one dummy character."""
-    models.build(vae, tf.zeros([1, 1], tf.int32))
+    vae = vae_mod.make(hparams, agent, obs_encoder, obs_decoder, name="vae")
+    vae.build(tf.zeros([1, 1], tf.int32))
+    return vae

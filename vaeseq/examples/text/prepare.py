@@ -90,7 +90,6 @@ def prepare(log_dir: str, train_corpus: str, valid_corpus: str | None,
     if seed is not None:
         tf.random.set_seed(seed)
     vae = model.make_model(hparams, vocabulary.size)
-    model.build(vae)
     ops = train_mod.TrainOps(hparams, vae)
     if checkpoint_path is not None:
         rundir.restore(log_dir, checkpoint_path, vocabulary, model=vae,

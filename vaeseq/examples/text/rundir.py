@@ -118,7 +118,6 @@ def load_trained(
     hparams, path = common_rundir.trained(log_dir, hparams_mod.SPEC, flag_value)
     vocabulary = load_vocabulary(log_dir, required=True)
     vae = model.make_model(hparams, vocabulary.size)
-    model.build(vae)
     restore(log_dir, path, vocabulary, model=vae)
     if train_corpus is not None:
         text = corpus.read_corpus(corpus.resolve_corpus(train_corpus))
