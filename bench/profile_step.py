@@ -11,7 +11,6 @@ skipped with a note if that module is unavailable.
 import argparse
 import collections
 import glob
-import json
 import os
 import tempfile
 
@@ -22,6 +21,7 @@ from bench import configs
 from bench import flags
 from bench import timing
 from bench import vaeseq_train
+from vaeseq import compat
 from vaeseq import train
 from vaeseq import util
 from vaeseq.examples.text import model
@@ -29,20 +29,15 @@ from vaeseq.examples.text import model
 
 def op_type_times(step, steps: int) -> list[tuple[str, float, float]]:
     """(op type, self milliseconds per step, occurrences per step), slowest first."""
-    from tensorflow.python.profiler.internal import (  # pylint: disable=import-outside-toplevel
-        _pywrap_profiler_plugin as plugin)
     with tempfile.TemporaryDirectory() as log_dir:
         tf.profiler.experimental.start(log_dir)
         for _ in range(steps):
             step()
         tf.profiler.experimental.stop()
         paths = glob.glob(os.path.join(log_dir, "**", "*.xplane.pb"), recursive=True)
-        data, _ = plugin.xspace_to_tools_data(paths, "framework_op_stats")
-    table = json.loads(data)[0]
-    columns = [c["id"] for c in table["cols"]]
+        rows = compat.framework_op_stats(paths)
     self_us, count = collections.Counter(), collections.Counter()
-    for row in table["rows"]:
-        cells = dict(zip(columns, [cell["v"] if cell else None for cell in row["c"]]))
+    for cells in rows:
         self_us[cells["type"]] += cells["total_self_time"]
         count[cells["type"]] += cells["occurrences"]
     return [(op, us / 1e3 / steps, count[op] / steps) for op, us in self_us.most_common()]

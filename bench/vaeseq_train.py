@@ -6,7 +6,7 @@ import tensorflow as tf
 from bench import devices
 from bench import flops
 from bench import timing
-from vaeseq import lstm
+from vaeseq import unroll
 from vaeseq import train
 from vaeseq.examples.text import hparams as text_hparams
 from vaeseq.examples.text import model
@@ -38,8 +38,13 @@ def measure(params: dict) -> dict:
     variant = params["variant"]
     if variant not in VARIANTS:
         raise ValueError(f"unknown variant {variant!r}; valid: {VARIANTS}")
-    if variant == "scan":
-        lstm.MAX_STATIC_STEPS = 0
+    with unroll.max_static_steps(0 if variant == "scan" else
+                                 unroll.DEFAULT_MAX_STATIC_STEPS):
+        return _measure(params, variant)
+
+
+def _measure(params: dict, variant: str) -> dict:
+    """`measure` with the variant's static-unroll limit in force."""
     tf.random.set_seed(0)
     hparams = text_hparams.make_hparams(params["hparams"], vae_type=params["vae_type"],
                                         jit_compile=variant == "xla")

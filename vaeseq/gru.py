@@ -18,6 +18,7 @@ import tensorflow as tf
 
 from vaeseq import lstm
 from vaeseq import masks
+from vaeseq import unroll
 
 
 class GRU(snt.RNNCore):
@@ -83,7 +84,7 @@ class GRU(snt.RNNCore):
         """
         projected = tf.transpose(self.input_projection(inputs), [1, 0, 2])  # [T, B, 3H]
         num_steps = projected.shape[0]
-        if num_steps is not None and num_steps <= lstm.MAX_STATIC_STEPS:
+        if unroll.is_static(num_steps):
             hidden, states = initial_state, []
             for proj_t in tf.unstack(projected, num=num_steps):
                 hidden, _ = self.step(proj_t, hidden)

@@ -21,7 +21,8 @@ matmul per step.
 """
 
 import tensorflow as tf
-from tensorflow.python.ops import control_flow_util  # For XLA detection only.
+
+from vaeseq import compat
 
 
 def step_parts(gates: tf.Tensor, cell: tf.Tensor, forget_bias: float):
@@ -57,18 +58,9 @@ def _gates_gradient(parts, prev_cell, cell, d_cell, d_hidden):
       d_cell: the gradient reaching the new cell from later steps `[B, H]`.
       d_hidden: the gradient of the step's hidden output `[B, H]`.
     """
+    if not compat.in_xla_context():  # One fused kernel, where there is one.
+        return compat.fused_lstm_gates_gradient(parts, prev_cell, cell, d_cell, d_hidden)
     i, g, f, o, tanh_cell = parts
-    if not control_flow_util.GraphOrParentsInXlaContext(tf.compat.v1.get_default_graph()):
-        # One fused kernel; XLA has no implementation of it. The kernel reads
-        # only the shapes of x, h_prev, w and b.
-        batch, size = tf.shape(cell)[0], cell.shape[-1]
-        zeros = tf.zeros([size])
-        d_prev_cell, d_gates = tf.raw_ops.LSTMBlockCellGrad(
-            x=tf.zeros([batch, 0]), cs_prev=prev_cell, h_prev=prev_cell,
-            w=tf.zeros([size, 4 * size]), wci=zeros, wcf=zeros, wco=zeros,
-            b=tf.zeros([4 * size]), i=i, cs=cell, f=f, o=o, ci=g, co=tanh_cell,
-            cs_grad=d_cell, h_grad=d_hidden, use_peephole=False)[:2]
-        return d_prev_cell, d_gates
     d_cell += d_hidden * o * (1.0 - tf.square(tanh_cell))
     d_gates = tf.concat([
         d_cell * g * i * (1.0 - i),

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from vaeseq import lstm
 from vaeseq import stacked_rnn
 from vaeseq import testing
+from vaeseq import unroll
 
 
 def _step_by_step(core, inputs, state):
@@ -99,10 +99,14 @@ def _padded_batch(lengths, steps, size, seed):
 
 @pytest.mark.parametrize("cell", CELLS)
 @pytest.mark.parametrize("reverse", [False, True])
-@pytest.mark.parametrize("static_steps", [lstm.MAX_STATIC_STEPS, 0])
-def test_lengths_give_each_row_its_unpadded_run(cell, reverse, static_steps, monkeypatch):
+@pytest.mark.parametrize("static_steps", [unroll.DEFAULT_MAX_STATIC_STEPS, 0])
+def test_lengths_give_each_row_its_unpadded_run(cell, reverse, static_steps):
     """Outputs at real steps and final states equal those of each row run alone, unpadded."""
-    monkeypatch.setattr(lstm, "MAX_STATIC_STEPS", static_steps)  # 0: the tf.scan path.
+    with unroll.max_static_steps(static_steps):  # 0: the tf.scan path.
+        _check_lengths_give_each_row_its_unpadded_run(cell, reverse)
+
+
+def _check_lengths_give_each_row_its_unpadded_run(cell, reverse):
     core = stacked_rnn.StackedRNN(cell, [6, 7])
     lengths = [5, 2, 0, 4]
     inputs = _padded_batch(lengths, 5, 3, seed=7)

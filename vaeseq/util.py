@@ -10,8 +10,8 @@ from typing import Callable, Sequence
 import sonnet as snt
 import tensorflow as tf
 
-from vaeseq import lstm
 from vaeseq import stacked_rnn
+from vaeseq import unroll
 
 ACTIVATIONS = {
     "relu": tf.nn.relu,
@@ -127,10 +127,9 @@ def apply_over_time(fn: Callable, *inputs: tf.Tensor):
 def scan(fn: Callable, elems, initializer):
     """`tf.scan` over the leading (time) axis, unrolled when it is short.
 
-    With a number of steps known at trace time and at most
-    `lstm.MAX_STATIC_STEPS`, the loop is unrolled in Python: on a CPU the
-    static graph trains faster than a while loop (docs/performance.md);
-    otherwise `tf.scan` bounds the graph's size. Both compute the same thing.
+    With a number of steps known at trace time and within the limit of
+    `vaeseq.unroll`, the loop is unrolled in Python; otherwise it is a
+    `tf.scan`. Both compute the same thing.
 
     Args:
       fn: `(carry, elems_t) -> carry`, as for `tf.scan`.
@@ -141,7 +140,7 @@ def scan(fn: Callable, elems, initializer):
     """
     flat = [tf.convert_to_tensor(x) for x in tf.nest.flatten(elems)]
     num_steps = flat[0].shape[0]
-    if num_steps is None or num_steps > lstm.MAX_STATIC_STEPS:
+    if not unroll.is_static(num_steps):
         return tf.scan(fn, elems, initializer=initializer)
     per_step = [tf.unstack(x, num=num_steps) for x in flat]
     carry, carries = initializer, []

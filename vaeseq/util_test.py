@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from vaeseq import lstm
 from vaeseq import testing
+from vaeseq import unroll
 from vaeseq import util
 
 
@@ -47,9 +47,13 @@ def test_positive_projection():
 
 
 @pytest.mark.parametrize("max_static_steps", [128, 0])
-def test_scan_matches_tf_scan(monkeypatch, max_static_steps):
+def test_scan_matches_tf_scan(max_static_steps):
     """Unrolled (short) and `tf.scan` (long) paths give `tf.scan`'s results."""
-    monkeypatch.setattr(lstm, "MAX_STATIC_STEPS", max_static_steps)
+    with unroll.max_static_steps(max_static_steps):
+        _check_scan_matches_tf_scan()
+
+
+def _check_scan_matches_tf_scan():
     elems = (tf.random.stateless_normal([3, 2, 4], seed=[1, 2]),
              tf.random.stateless_normal([3, 2], seed=[1, 3]))
 
