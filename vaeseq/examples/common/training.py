@@ -11,18 +11,20 @@ the directory into `curves.png` (`curves`; a failure to draw is only
 logged). Under a `tf.distribute` strategy (see docs/distributed.md), build
 the model and its `TrainOps` in the strategy's scope and pass the
 strategy: only the chief writes into the log directory. An example checks
-its input and builds its model first (writing nothing), then::
+its input and builds its model first, writing nothing (`preparing`), then
+calls::
 
     result = training.run_on_dataset(log_dir, checkpoint, ops, batches,
                                      schedule, MyHooks(...))
 
 or, for steps other than `TrainOps` on a dataset, `training.run` with a
-step function.
+step function (as the play example does).
 """
 
+import contextlib
 import dataclasses
 import time
-from typing import Any, Callable, Mapping, NamedTuple, TextIO
+from typing import Any, Callable, Iterator, Mapping, NamedTuple, TextIO
 
 import tensorflow as tf
 
@@ -226,40 +228,32 @@ def dataset_options() -> tf.data.Options:
     return options
 
 
-def prepare_and_run(log_dir: str, schedule: Schedule,
-                    prepare: Callable[[], Any],
-                    save_config: Callable[[Any], None],
-                    make_hooks: Callable[[Any], TrainHooks],
-                    progress_stream: TextIO | None = None,
-                    strategy: tf.distribute.Strategy | None = None) -> TrainResult:
-    """An example's `train`: check, prepare, save the configuration, train.
+@contextlib.contextmanager
+def preparing(schedule: Schedule, strategy: tf.distribute.Strategy | None = None
+              ) -> Iterator[tf.distribute.Strategy]:
+    """Where an example's `train` checks its input and builds its model.
 
-    Args:
-        log_dir: the training directory.
-        schedule: checked first.
-        prepare: checks the example's input and builds (or restores) its
-            model and `TrainOps`, writing nothing; it runs in the strategy's
-            scope. It returns a run with attributes `checkpoint`, `ops` and
-            `batches` (global batches of an endless dataset, with or
-            without masks: see `run_on_dataset`).
-        save_config: writes the run's configuration into `log_dir`; only
-            the chief calls it.
-        make_hooks: the example's hooks for the prepared run.
-        progress_stream: where the progress bar goes; stderr by default.
-        strategy: see `run`.
+    Checks `schedule`, then runs the block in the scope of `strategy` (the
+    current one if None), which it yields, with a `ValueError` raised there
+    reported as an `InputError`. The block writes nothing; afterwards the
+    chief (`vaeseq.distribute.is_chief`) saves the configuration and the
+    example calls `run_on_dataset`::
 
-    Returns, and raises, what `run` does; a `ValueError` from `prepare`
-    becomes an `InputError`.
+        with training.preparing(schedule, strategy) as strategy:
+            run = check_and_build(...)
+        if distribute.is_chief(strategy):
+            save_config(log_dir, run)
+        return training.run_on_dataset(log_dir, run.checkpoint, run.ops,
+                                       run.batches, schedule, hooks,
+                                       strategy=strategy)
+
+    Raises:
+        InputError: an unusable schedule, or a `ValueError` in the block.
     """
     schedule.check()
     strategy = strategy or tf.distribute.get_strategy()
     with errors.bad_input(), strategy.scope():
-        prepared = prepare()
-    if distribute.is_chief(strategy):  # The other workers write nothing there.
-        save_config(prepared)
-    return run_on_dataset(
-        log_dir, prepared.checkpoint, prepared.ops, prepared.batches,
-        schedule, make_hooks(prepared), progress_stream, strategy)
+        yield strategy
 
 
 # What a collective op raises when a peer worker dies or cannot be reached.

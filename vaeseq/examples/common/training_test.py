@@ -226,6 +226,23 @@ def test_bad_schedule(schedule, message):
     training.Schedule(0, 1, 1, 1).check()
 
 
+def test_preparing_checks_and_scopes():
+    entered = []
+    with pytest.raises(errors.InputError, match="iters"):
+        with training.preparing(training.Schedule(-1)):
+            entered.append(True)
+    assert not entered  # The schedule is checked before the block runs.
+    with pytest.raises(errors.InputError, match="bad size"):
+        with training.preparing(training.Schedule(1)):
+            raise ValueError("bad size")
+    strategy = tf.distribute.OneDeviceStrategy("/cpu:0")
+    with training.preparing(training.Schedule(1), strategy) as current:
+        assert current is strategy
+        assert tf.distribute.get_strategy() is strategy
+    with training.preparing(training.Schedule(1)) as current:
+        assert current is tf.distribute.get_strategy()
+
+
 class RecordingOps:
     """Stands in for `TrainOps`: records each step's observed batch and mask.
 

@@ -105,7 +105,8 @@ COMMAND_LINE = cli.CommandLine(
     prog="vaeseq-play", description=__doc__, subject="play example",
     commands={"train": _run_train, "evaluate": _run_evaluate, "run": _run_run},
     add_flags=add_flags, path_flags=("log_dir", "output_json"),
-    spec=play_hparams.SPEC, check=_check)
+    # The play loop runs on one device: its train takes no --strategy.
+    train_commands=(), spec=play_hparams.SPEC, check=_check)
 
 
 if __name__ == "__main__":

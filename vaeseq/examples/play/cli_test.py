@@ -87,6 +87,16 @@ def test_bad_input_leaves_the_log_dir_alone(command, flags, message, trained_dir
     assert test_support.directory_state(trained_dir) == before
 
 
+def test_train_offers_no_strategy(tmp_path, capsys):
+    """The play loop runs on one device: there is no --strategy to ignore."""
+    with pytest.raises(SystemExit) as exited:  # argparse's usage error.
+        cli.main(["train", "--log_dir", str(tmp_path / "log"), "--strategy", "mirrored"])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert err == "vaeseq-play: error: unrecognized arguments: --strategy mirrored\n"
+    assert not (tmp_path / "log").exists()
+
+
 def test_missing_or_corrupt_log_dirs(trained_dir, tmp_path, capsys):
     for command in ("evaluate", "run"):
         status, _, err = run_cli([command, "--log_dir", str(tmp_path / "none")], capsys)

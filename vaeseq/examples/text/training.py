@@ -13,6 +13,7 @@ from typing import Mapping, TextIO
 
 import tensorflow as tf
 
+from vaeseq import distribute
 from vaeseq.examples.common import elbo_hooks
 from vaeseq.examples.common import summaries
 from vaeseq.examples.common import training
@@ -67,13 +68,13 @@ def train(
         vaeseq.train.NonFiniteError: a step met a non-finite loss; the last
             good state is saved first.
     """
-    return training.prepare_and_run(
-        log_dir, schedule,
-        lambda: prepare.prepare(
-            log_dir, train_corpus, valid_corpus, hparams, seed),
-        lambda prepared: rundir.save_config(
-            log_dir, prepared.hparams, prepared.vocabulary),
-        lambda prepared: _Hooks(prepared, seed), progress_stream, strategy)
+    with training.preparing(schedule, strategy) as strategy:
+        prepared = prepare.prepare(log_dir, train_corpus, valid_corpus, hparams, seed)
+    if distribute.is_chief(strategy):  # The other workers write nothing there.
+        rundir.save_config(log_dir, prepared.hparams, prepared.vocabulary)
+    return training.run_on_dataset(
+        log_dir, prepared.checkpoint, prepared.ops, prepared.batches, schedule,
+        _Hooks(prepared, seed), progress_stream, strategy)
 
 
 class _Hooks(elbo_hooks.ElboHooks):
