@@ -1,12 +1,14 @@
 """The command line: `vaeseq-play {train,evaluate,run} [flags]`.
 
 `train` alternates real CartPole-v1 episodes, model training and policy
-updates in the model's imagination (see `loop`); `evaluate` plays real
+updates in the model's imagination (see `train`); `evaluate` plays real
 episodes with the trained policy and a random one and reports the mean and
 standard deviation of their returns; `run` shows one episode as text. All
-commands take the same flags; the Bazel binaries `train`, `evaluate` and
-`run` run one command each. Under `bazel run`, relative paths are taken
-relative to the directory Bazel was run from (`BUILD_WORKING_DIRECTORY`).
+commands take the same flags. The Bazel binaries `train`, `evaluate` and
+`run` run this file with their command as the first argument (so their
+errors read `vaeseq-play train: error: ...`). Under `bazel run`, relative
+paths are taken relative to the directory Bazel was run from
+(`BUILD_WORKING_DIRECTORY`).
 
 Exit status: 0 on success, also when a signal (Ctrl-C, SIGTERM) stopped
 training and a checkpoint was saved; 2 for bad input (flags,
@@ -46,9 +48,12 @@ def add_flags(parser: argparse.ArgumentParser, command: str) -> None:
                         "episodes returned the most")
 
 
-def main(argv: Sequence[str] | None = None, command: str | None = None) -> int:
-    """Runs a command; returns the exit status (see `CommandLine.main`)."""
-    return COMMAND_LINE.main(argv, command)
+def main(argv: Sequence[str] | None = None) -> int:
+    """Runs the command `argv` (default `sys.argv[1:]`) starts with; returns the exit status.
+
+    See `CommandLine.main`.
+    """
+    return COMMAND_LINE.main(argv)
 
 
 def _check(args: argparse.Namespace) -> None:

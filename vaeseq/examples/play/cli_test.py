@@ -116,6 +116,18 @@ def test_missing_or_corrupt_log_dirs(trained_dir, tmp_path, capsys):
     assert test_support.directory_state(broken) == before
 
 
+def test_script_takes_the_command_first_as_bazel_runs_it(tmp_path):
+    """The Bazel binaries run this file with their command as the first argument."""
+    log_dir = tmp_path / "log"
+    result = subprocess.run(
+        [sys.executable, cli.__file__, "train", "--log_dir", str(log_dir), "--iters", "-1"],
+        capture_output=True, text=True, check=False)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith("vaeseq-play train: error: ") and "iters" in result.stderr
+    assert not log_dir.exists()
+
+
 def test_installed_command_usage_error(tmp_path):
     result = subprocess.run(
         [os.path.join(os.path.dirname(sys.executable), "vaeseq-play"), "fly",
