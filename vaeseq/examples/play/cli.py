@@ -73,18 +73,18 @@ def _load_policy(args: argparse.Namespace):
 
 
 def _run_train(args: argparse.Namespace) -> int:
-    training = cli.import_quietly("vaeseq.examples.play.training")
-    schedule = training.Schedule(iters=args.iters, save_every=args.save_every,
-                                 max_seconds=args.max_seconds)
-    result = training.train(args.log_dir, schedule, hparams=args.hparams, seed=args.seed)
+    train = cli.import_quietly("vaeseq.examples.play.train")
+    schedule = train.Schedule(iters=args.iters, save_every=args.save_every,
+                              max_seconds=args.max_seconds)
+    result = train.train(args.log_dir, schedule, hparams=args.hparams, seed=args.seed)
     cli.report_training(result.step, result.stopped_by, args.log_dir)
     return 0
 
 
 def _run_evaluate(args: argparse.Namespace) -> int:
-    evaluation = cli.import_quietly("vaeseq.examples.play.evaluation")
-    scores = evaluation.evaluate_policy(_load_policy(args), args.episodes, args.seed,
-                                        greedy=not args.sampled)
+    evaluate = cli.import_quietly("vaeseq.examples.play.evaluate")
+    scores = evaluate.evaluate_policy(_load_policy(args), args.episodes, args.seed,
+                                      greedy=not args.sampled)
     for name, score in scores.items():
         print(f"{name}: mean return {score['mean']:.1f} +- {score['std']:.1f} over "
               f"{score['episodes']} episodes (min {score['min']:.0f}, max {score['max']:.0f})")
@@ -94,14 +94,13 @@ def _run_evaluate(args: argparse.Namespace) -> int:
 
 
 def _run_run(args: argparse.Namespace) -> int:
-    evaluation = cli.import_quietly("vaeseq.examples.play.evaluation")
-    render = cli.import_quietly("vaeseq.examples.play.render")
+    evaluate = cli.import_quietly("vaeseq.examples.play.evaluate")
     policy = _load_policy(args)
     for episode in range(args.episodes):
         seed = None if args.seed is None else args.seed + episode
-        states, episode_return = evaluation.episode_states(policy, seed,
-                                                           greedy=not args.sampled)
-        render.show(states)
+        states, episode_return = evaluate.episode_states(policy, seed,
+                                                         greedy=not args.sampled)
+        evaluate.show(states)
         print(f"episode {episode + 1}: return {episode_return:.0f}")
     return 0
 

@@ -1,4 +1,4 @@
-"""Tests for environment.py on the fake deterministic environment."""
+"""Tests for environment.py on the fake deterministic environment: steps and a rollout."""
 
 import functools
 
@@ -9,6 +9,8 @@ import tensorflow as tf
 from vaeseq import testing
 from vaeseq.examples.play import environment
 from vaeseq.examples.play import fake_env
+from vaeseq.examples.play import hparams as hparams_mod
+from vaeseq.examples.play import policy
 
 SCALE = environment.DELTA_SCALE
 
@@ -66,6 +68,27 @@ def test_batch_size_must_match():
 
 def test_cartpole_rollout_limit():
     assert environment.max_rollout_steps() == 501
+
+
+def test_play_shapes_and_contexts():
+    episodes, length, steps = 2, 3, fake_env.TIME_LIMIT + 1
+    hparams = hparams_mod.make_hparams(policy_layers=[10])
+    agent = environment.CompiledAgent(policy.PolicyAgent(policy.Policy(hparams)))
+    env = environment.GymEnvironment(episodes, functools.partial(fake_env.make, length), seed=0)
+    contexts, observations = environment.play(env, agent,
+                                              policy.uniform_inputs(episodes, steps))
+    assert contexts.shape == (episodes, steps, policy.CONTEXT_SIZE)
+    assert observations.shape == (episodes, steps, environment.OBS_SIZE)
+    np.testing.assert_array_equal(env.returns, [length] * episodes)
+    # The context of step t + 1 holds the state after step t and the action
+    # the fake environment then records.
+    actions = np.argmax(contexts[:, 1:length + 1, 5:], axis=-1)
+    counters = contexts[:, 1:length + 2, 0] * environment.STATE_SCALE[0]
+    np.testing.assert_allclose(counters, np.tile(np.arange(length + 1), [episodes, 1]),
+                               atol=1e-5)
+    recorded = contexts[:, 2:length + 2, 1] * environment.STATE_SCALE[1]
+    np.testing.assert_array_equal(recorded, actions)
+    np.testing.assert_array_equal(observations[:, length:, 4], 1.0)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from vaeseq import vae as vae_mod
 from vaeseq.examples.common import rundir
 from vaeseq.examples.play import environment
 from vaeseq.examples.play import hparams as hparams_mod
-from vaeseq.examples.play import policy_agent
+from vaeseq.examples.play import policy
 from vaeseq.hparams import HParams
 
 tfd = tfp.distributions
@@ -72,16 +72,16 @@ def make_model(hparams: HParams) -> vae_mod.VAEBase:
     Raises:
         ValueError: an unknown `vae_type`, activation or projection.
     """
-    agent = policy_agent.PolicyAgent(policy_agent.Policy(hparams, name="policy"), name="agent")
+    agent = policy.PolicyAgent(policy.Policy(hparams, name="policy"), name="agent")
     obs_encoder = codec.MLPObsEncoder(hparams, name="obs_encoder")
     vae = vae_mod.make(hparams, agent, obs_encoder,
                        StepDecoder(hparams, name="obs_decoder"), name="vae")
-    vae.build(tf.zeros([1, 1, environment.OBS_SIZE]), policy_agent.greedy_inputs(1, 1))
+    vae.build(tf.zeros([1, 1, environment.OBS_SIZE]), policy.greedy_inputs(1, 1))
     return vae
 
 
 def load_trained(log_dir: str, flag_value: str | None
-                 ) -> tuple[HParams, vae_mod.VAEBase, policy_agent.BestPolicy]:
+                 ) -> tuple[HParams, vae_mod.VAEBase, policy.BestPolicy]:
     """The hyperparameters, restored model (with its policy) and best policy of a run.
 
     Raises:
@@ -90,6 +90,6 @@ def load_trained(log_dir: str, flag_value: str | None
     """
     hparams, path = rundir.trained(log_dir, hparams_mod.SPEC, flag_value)
     vae = make_model(hparams)
-    best = policy_agent.BestPolicy(hparams, name="best")
+    best = policy.BestPolicy(hparams, name="best")
     rundir.restore(tf.train.Checkpoint(model=vae, best=best), path)
     return hparams, vae, best

@@ -9,7 +9,7 @@ from vaeseq import train as train_mod
 from vaeseq.examples.play import environment
 from vaeseq.examples.play import hparams as hparams_mod
 from vaeseq.examples.play import model
-from vaeseq.examples.play import policy_agent
+from vaeseq.examples.play import policy
 
 B, T, N = 2, 3, 4
 OBS = environment.OBS_SIZE
@@ -40,11 +40,11 @@ def test_step_decoder_distribution():
 def test_model_trains_and_generates(vae_type):
     hparams = tiny_hparams(vae_type)
     vae = model.make_model(hparams)
-    inputs = policy_agent.uniform_inputs(B, T, seed=tf.constant([5, 6]))
+    inputs = policy.uniform_inputs(B, T, seed=tf.constant([5, 6]))
     observed, latents, _ = vae.gen_core.generate(inputs, seed=tf.constant([7, 8]))
     assert observed.shape == (B, T, OBS) and latents.shape[:2] == (B, T)
     contexts = vae.agent.contexts_for_observations(inputs, observed)
-    assert contexts.shape == (B, T, policy_agent.CONTEXT_SIZE)
+    assert contexts.shape == (B, T, policy.CONTEXT_SIZE)
     policy_vars = {v.ref() for v in vae.agent.policy.trainable_variables}
     model_vars = [v for v in vae.trainable_variables if v.ref() not in policy_vars]
     with tf.GradientTape() as tape:

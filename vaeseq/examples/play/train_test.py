@@ -1,13 +1,19 @@
-"""Tests for replay.py."""
+"""Tests for train.py: the replay of real episodes and one iteration of the loop."""
+
+import functools
 
 import numpy as np
 import pytest
 
 from vaeseq import testing
 from vaeseq.examples.play import environment
-from vaeseq.examples.play import replay as replay_mod
+from vaeseq.examples.play import fake_env
+from vaeseq.examples.play import hparams as hparams_mod
+from vaeseq.examples.play import model
+from vaeseq.examples.play import train
 
 T, C = 6, 7
+EPISODES, LENGTH = 2, 3
 
 
 def episode(live, marker):
@@ -21,7 +27,7 @@ def episode(live, marker):
 
 
 def make_replay(capacity, episodes):
-    replay = replay_mod.Replay(capacity, np.random.default_rng(0))
+    replay = train.Replay(capacity, np.random.default_rng(0))
     contexts, observations = zip(*episodes)
     replay.add(np.stack(contexts), np.stack(observations))
     return replay
@@ -29,7 +35,7 @@ def make_replay(capacity, episodes):
 
 def test_live_steps():
     observations = np.stack([episode(live, 0)[1] for live in (2, 4, T)])
-    np.testing.assert_array_equal(replay_mod.live_steps(observations), [2, 4, T])
+    np.testing.assert_array_equal(train.live_steps(observations), [2, 4, T])
 
 
 def test_windows_start_at_live_steps_and_fit():
@@ -65,11 +71,39 @@ def test_live_states_come_from_contexts():
 
 def test_bad_requests():
     with pytest.raises(ValueError, match="capacity"):
-        replay_mod.Replay(0, np.random.default_rng(0))
+        train.Replay(0, np.random.default_rng(0))
     with pytest.raises(ValueError, match="empty"):
-        replay_mod.Replay(1, np.random.default_rng(0)).windows(1, 1)
+        train.Replay(1, np.random.default_rng(0)).windows(1, 1)
     with pytest.raises(ValueError, match="do not fit"):
         make_replay(1, [episode(T, 0.0)]).windows(1, T + 1)
+
+
+def tiny_hparams():
+    return hparams_mod.make_hparams(
+        latent_size=3, rnn_hidden_sizes=[6], obs_encoder_fc_layers=[7],
+        obs_decoder_fc_hidden_layers=[8], latent_decoder_fc_layers=[9], policy_layers=[10],
+        episodes_per_iter=EPISODES, replay_episodes=5, model_steps_per_iter=2,
+        policy_steps_per_iter=3, imagine_batch_size=4, imagine_steps=5, batch_size=2,
+        sequence_size=4)
+
+
+def test_one_iteration():
+    hparams = tiny_hparams()
+    vae = model.make_model(hparams)
+    run = train.Loop(hparams, vae, seed=3, make_env=functools.partial(fake_env.make, LENGTH))
+    policy_before = [v.numpy() for v in vae.agent.policy.trainable_variables]
+    metrics = run.iteration()
+    assert set(metrics) == {"real_return", "best_return", "elbo", "log_prob", "divergence",
+                            "imagined_steps", "entropy"}
+    assert metrics["real_return"] == metrics["best_return"] == LENGTH
+    # The best policy is the one that played, before this iteration's updates.
+    for kept, old in zip(run.best.policy.trainable_variables, policy_before):
+        np.testing.assert_array_equal(kept.numpy(), old)
+    assert all(np.isfinite(value) for value in metrics.values())
+    assert len(run.replay) == EPISODES
+    assert int(run.train_ops.global_step.numpy()) == hparams.model_steps_per_iter
+    assert any(not np.array_equal(old, var.numpy())
+               for old, var in zip(policy_before, vae.agent.policy.trainable_variables))
 
 
 if __name__ == "__main__":
