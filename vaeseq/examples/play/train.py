@@ -137,18 +137,17 @@ class Loop:
       vae: the model, whose agent is a `policy.PolicyAgent`.
       seed: seeds the environments, the replay's windows and the imagination;
         None for fresh randomness.
-      make_env: builds one real environment.
-      rollout_steps: steps of each real rollout; whole episodes by default.
+      make_env: builds one real environment; each real rollout plays whole
+        episodes of it.
     """
 
     def __init__(self, hparams: HParams, vae: vae_mod.VAEBase, seed: int | None = None,
-                 make_env: Callable[[], gym.Env] = environment.make_cartpole,
-                 rollout_steps: int | None = None):
+                 make_env: Callable[[], gym.Env] = environment.make_cartpole):
         self._hparams = hparams
         self._vae = vae
         self._agent = environment.CompiledAgent(vae.agent)
         self.env = environment.GymEnvironment(hparams.episodes_per_iter, make_env, seed=seed)
-        self._rollout_steps = rollout_steps or environment.max_rollout_steps(make_env)
+        self._rollout_steps = environment.max_rollout_steps(make_env)
         rng = np.random.default_rng(seed)
         self.replay = Replay(hparams.replay_episodes, rng)
         self.train_ops = train_mod.TrainOps(hparams, vae)
