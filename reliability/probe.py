@@ -14,6 +14,8 @@ import sys
 import time
 from typing import Sequence
 
+from vaeseq.examples.common import test_support
+
 # A training run small enough to take seconds: the reliability probe's
 # model (SRNN, the model with the most state to keep consistent).
 TINY_TEXT_HPARAMS = {"vae_type": "SRNN", "sequence_size": "16", "batch_size": "4",
@@ -73,7 +75,8 @@ def start(example: str, args: Sequence[str],
           env: dict[str, str] | None = None) -> subprocess.Popen:
     """Starts `vaeseq-<example> ARGS` in the background (text pipes)."""
     return subprocess.Popen(command(example, args), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=_env(env))
+                            stderr=subprocess.PIPE, text=True, env=_env(env),
+                            preexec_fn=test_support.default_sigint)
 
 
 def finish(process: subprocess.Popen, started: float,

@@ -11,6 +11,7 @@ fixtures here by name::
 import hashlib
 import os
 import shutil
+import signal
 
 import pytest
 
@@ -28,6 +29,17 @@ def directory_state(path: str) -> dict[str, tuple[int, str]] | None:
             state[os.path.relpath(file_path, path)] = (
                 os.stat(file_path).st_mtime_ns, digest)
     return state
+
+
+def default_sigint() -> None:
+    """`preexec_fn` for a child that a test stops with Ctrl-C (SIGINT).
+
+    A test runner started in the background by a non-interactive shell
+    inherits SIGINT ignored, and so would its children: Python then never
+    raises KeyboardInterrupt and the child runs on. Restoring the default
+    before the child starts makes SIGINT behave as Ctrl-C does.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 @pytest.fixture(name="copy_of_trained")
