@@ -1,6 +1,8 @@
 # make setup   create .venv and install vaeseq (editable) with its test extras
 # make demo    train a small text model, generate from it and evaluate it
-# make test    run the test suite
+# make test    run the fast tier of the test suite (a few minutes)
+# make test-slow    run the end-to-end tier: commands as processes, training
+#              runs, the reliability cases (CI runs both tiers)
 # make bazel-test   run the same tests under Bazel (offline)
 # make docs    build the library's API reference from its docstrings into
 #              build/api (open build/api/index.html)
@@ -15,7 +17,7 @@ STAMP := $(VENV)/.installed
 SHARED_DATA := $(abspath ../shared/data)
 export VAESEQ_DATA_DIR ?= $(if $(wildcard $(SHARED_DATA)),$(SHARED_DATA),)
 
-.PHONY: setup test demo bazel-test bench docs
+.PHONY: setup test test-slow demo bazel-test bench docs
 
 setup: $(STAMP)
 
@@ -26,7 +28,10 @@ $(STAMP): setup.py
 	touch $@
 
 test: setup
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -m "not slow"
+
+test-slow: setup
+	$(PY) -m pytest -q -m slow
 
 demo: setup
 	$(VENV)/bin/python -m vaeseq.examples.text.demo

@@ -7,6 +7,7 @@ characters/s for generation and evaluation, FLOP/s for the matmul peak.
 
 from bench import devices
 
+# The project's speed targets (docs/performance.md):
 # (what, numerator measurement, denominator measurement, threshold on the ratio)
 TARGETS = (
     ("vaeseq RNN training >= 1.0x PyTorch nn.LSTM (default sizes)",
@@ -93,7 +94,7 @@ def training_ratios(measurements: dict, config_names) -> dict:
 
 
 def targets(measurements: dict) -> list[dict]:
-    """The issue's targets with their measured values and whether they are met."""
+    """`TARGETS` and the generation target: measured values, and whether each is met."""
     rows = []
     for what, numerator, denominator, threshold in TARGETS:
         value = ratio(measurements, numerator, denominator)

@@ -3,6 +3,8 @@
 import json
 import math
 
+import pytest
+
 from bench import plan
 from bench import report
 from bench import run
@@ -19,6 +21,7 @@ def positive(value) -> bool:
     return isinstance(value, (int, float)) and math.isfinite(value) and value > 0
 
 
+@pytest.mark.slow
 def test_quick_run_writes_complete_json(tmp_path, capsys):
     out = tmp_path / "performance.json"
     tables = tmp_path / "performance.md"

@@ -4,6 +4,8 @@ import pytest
 
 from reliability import cases
 
+pytestmark = pytest.mark.slow  # End to end: the slow tier (make test-slow).
+
 
 @pytest.mark.parametrize("case", cases.CASES, ids=lambda case: case.name)
 def test_case(case, tmp_path):

@@ -30,6 +30,8 @@ import pytest
 
 from vaeseq import testing
 
+pytestmark = pytest.mark.slow  # End to end: the slow tier (make test-slow).
+
 CHILD_FLAG = "--child"
 VAE_TYPES = ("RNN", "ISEQ", "SRNN")
 GLOBAL_BATCH, NUM_STEPS = 6, 3

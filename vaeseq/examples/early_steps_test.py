@@ -20,6 +20,8 @@ from vaeseq.examples.midi import testdata
 from vaeseq.examples.midi import training as midi_training
 from vaeseq.examples.text import training as text_training
 
+pytestmark = pytest.mark.slow  # End to end: the slow tier (make test-slow).
+
 STEPS = 30
 # Bounds with a wide margin over the largest values measured (printed by
 # the test: KL 1.3 / 1.1 nats per step for text, 14.6 / 3.0 for MIDI, small

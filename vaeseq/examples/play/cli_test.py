@@ -13,6 +13,8 @@ from vaeseq import testing
 from vaeseq.examples.common import test_support
 from vaeseq.examples.play import cli
 
+pytestmark = pytest.mark.slow  # End to end: the slow tier (make test-slow).
+
 TINY_HPARAMS = (
     "latent_size=3,rnn_hidden_sizes=[6],obs_encoder_fc_layers=[7],"
     "obs_decoder_fc_hidden_layers=[8],latent_decoder_fc_layers=[9],policy_layers=[10],"

@@ -49,6 +49,7 @@ def test_main_runs_end_to_end(capsys):
     assert "lag-1 autocorrelation" in output
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("vae_type", ["RNN", "ISEQ", "SRNN"])
 def test_training_improves_heldout_elbo_and_samples(vae_type):
     hparams = sines.make_hparams(vae_type=vae_type, sequence_size=SEQUENCE,
