@@ -17,7 +17,7 @@ from pydoc_data import topics
 from vaeseq import testing
 from vaeseq.examples.common import events
 from vaeseq.examples.midi import testdata
-from vaeseq.examples.midi import training as midi_training
+from vaeseq.examples.midi import train as midi_train
 from vaeseq.examples.text import training as text_training
 
 pytestmark = pytest.mark.slow  # End to end: the slow tier (make test-slow).
@@ -53,10 +53,10 @@ def test_the_first_steps_stay_bounded(example, size, tmp_path):
         text_training.train(log_dir, text_corpus(tmp_path), schedule, hparams=flag, seed=1,
                             progress_stream=devnull)
     else:
-        schedule = midi_training.Schedule(STEPS, log_every=1, valid_every=10**6,
-                                          save_every=10**6)
-        midi_training.train(log_dir, testdata.chorale_json(tmp_path / "pieces.json"),
-                            schedule, hparams=flag, seed=1, progress_stream=devnull)
+        schedule = midi_train.Schedule(STEPS, log_every=1, valid_every=10**6,
+                                       save_every=10**6)
+        midi_train.train(log_dir, testdata.chorale_json(tmp_path / "pieces.json"),
+                         schedule, hparams=flag, seed=1, progress_stream=devnull)
     with open(os.path.join(log_dir, "hparams.json"), encoding="utf-8") as f:
         sequence_size = json.load(f)["sequence_size"]
     scalars = events.read_scalars(log_dir, ["divergence", "grad_norm"])

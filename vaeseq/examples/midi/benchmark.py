@@ -25,7 +25,7 @@ import time
 from typing import NamedTuple
 
 from vaeseq.examples.common import files
-from vaeseq.examples.midi import dataset as midi_dataset
+from vaeseq.examples.midi import data as midi_data
 from vaeseq.examples.midi import paper_recipe
 
 MODELS = ("RNN", "ISEQ", "SRNN")
@@ -77,7 +77,7 @@ def run_one(key: str, model: str, data_dir: str, work_dir: str, epochs: int,
         best = json.load(f)
     start = time.monotonic()
     scores = paper_recipe.evaluate(log_dir, path, seed=seed)[
-        midi_dataset.score_key(path, "test")]
+        midi_data.score_key(path, "test")]
     result = dict(data=key, model=model, hparams=overrides, epochs=epochs,
                   max_seconds=max_seconds, steps=trained.step,
                   stopped_by=trained.stopped_by, best_step=best["step"],

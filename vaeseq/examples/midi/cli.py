@@ -3,8 +3,9 @@
 Each command takes the flags it uses (`add_flags`; `vaeseq-midi COMMAND
 --help` lists them with their defaults, `vaeseq-midi hparams` the
 hyperparameters); the Bazel binaries `train`, `generate` and `evaluate` run
-one command each. Under `bazel run`, relative paths are taken relative to the
-directory Bazel was run from (`BUILD_WORKING_DIRECTORY`).
+this module with their command as its first argument. Under `bazel run`,
+relative paths are taken relative to the directory Bazel was run from
+(`BUILD_WORKING_DIRECTORY`).
 
 `--dataset` is a benchmark file (`.mat`, `.json`, `.pkl`, with splits
 train/valid/test chosen by `--split`) or MIDI files (a file, a directory,
@@ -43,7 +44,7 @@ from vaeseq.examples.common import distributed
 from vaeseq.examples.common import errors
 from vaeseq.examples.midi import hparams as midi_hparams
 
-# `dataset.SPLITS`, named here so that parsing flags needs no TensorFlow.
+# `data.SPLITS`, named here so that parsing flags needs no TensorFlow.
 SPLITS = ("train", "valid", "test")
 # `paper_recipe.PRESETS` and `paper_recipe.EPOCHS`, named here so that
 # parsing flags needs no TensorFlow.
@@ -90,15 +91,10 @@ def _on_streams(args: argparse.Namespace) -> bool:
             or (getattr(args, "dataset", None) or "").endswith(".npz"))
 
 
-def make_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The parser of one command, or of `vaeseq-midi COMMAND` if None."""
-    return COMMAND_LINE.parser(command)
-
-
-def main(argv: Sequence[str] | None = None,
-         command: str | None = None) -> int:
-    """Runs a command; returns the exit status (see `CommandLine.main`)."""
-    return COMMAND_LINE.main(argv, command)
+def main(argv: Sequence[str] | None = None) -> int:
+    """Runs `vaeseq-midi COMMAND [flags]` with `argv` (default
+    `sys.argv[1:]`); returns the exit status (see `CommandLine.main`)."""
+    return COMMAND_LINE.main(argv)
 
 
 def _resolve_dataset(args: argparse.Namespace, base: str) -> None:
@@ -150,13 +146,13 @@ def _run_train(args: argparse.Namespace) -> int:
             log_every=args.log_every, save_every=args.save_every, seed=args.seed)
         cli.report_training(result.step, result.stopped_by, args.log_dir)
         return 0
-    training = cli.import_quietly("vaeseq.examples.midi.training")
+    train = cli.import_quietly("vaeseq.examples.midi.train")
     strategy = distributed.strategy_from_flags(args)  # Before other TF work.
-    schedule = training.Schedule(
+    schedule = train.Schedule(
         iters=args.iters, log_every=args.log_every,
         valid_every=args.sample_every, save_every=args.save_every,
         max_seconds=args.max_seconds)
-    result = training.train(
+    result = train.train(
         args.log_dir, args.dataset, schedule, split=args.split,
         hparams=args.hparams, seed=args.seed, strategy=strategy)
     cli.report_training(result.step, result.stopped_by, args.log_dir)
@@ -164,8 +160,8 @@ def _run_train(args: argparse.Namespace) -> int:
 
 
 def _run_generate(args: argparse.Namespace) -> int:
-    sampling = cli.import_quietly("vaeseq.examples.midi.sampling")
-    for path in sampling.generate(
+    model = cli.import_quietly("vaeseq.examples.midi.model")
+    for path in model.generate(
             args.log_dir, args.out_dir, samples=args.samples,
             hparams=args.hparams, seed=args.seed):
         print(path)
@@ -183,8 +179,8 @@ def _run_evaluate(args: argparse.Namespace) -> int:
         if args.output_json:
             cli.write_json(args.output_json, results)
         return 0
-    evaluation = cli.import_quietly("vaeseq.examples.midi.evaluation")
-    results = evaluation.evaluate(
+    evaluate = cli.import_quietly("vaeseq.examples.midi.evaluate")
+    results = evaluate.evaluate(
         args.log_dir, args.dataset, split=args.split, hparams=args.hparams,
         seed=args.seed)
     for name, scores in results.items():

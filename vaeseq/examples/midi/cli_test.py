@@ -11,7 +11,7 @@ import pytest
 
 from vaeseq import testing
 from vaeseq.examples.midi import cli
-from vaeseq.examples.midi import dataset
+from vaeseq.examples.midi import data
 from vaeseq.examples.midi import testdata
 
 REPO_ROOT = pathlib.Path(os.path.abspath(__file__)).parents[3]
@@ -30,7 +30,7 @@ def assert_one_line_error(status, err, command):
 
 
 def test_splits_match_the_dataset():
-    assert cli.SPLITS == dataset.SPLITS
+    assert cli.SPLITS == data.SPLITS
 
 
 def corrupt_midi_dir(tmp_path):
@@ -150,6 +150,20 @@ def test_usage_errors_are_one_line(tmp_path, capsys):
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and err.startswith("vaeseq-midi"), err
         assert ": error: " in err
+
+
+@pytest.mark.parametrize("command", ["train", "generate", "evaluate"])
+def test_runs_as_a_script_given_the_command(command, tmp_path):
+    """As the Bazel binaries run it: cli.py, its command first, then the flags."""
+    result = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "vaeseq" / "examples" / "midi" / "cli.py"),
+         command, "--log_dir", str(tmp_path / "log"), "--hparams", "rate=0"],
+        capture_output=True, text=True, timeout=120, check=False,
+        env=dict(os.environ, PYTHONPATH=str(REPO_ROOT)))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == f"vaeseq-midi {command}: error: rate must be positive, got 0.0.\n"
+    assert not result.stdout
+    assert not (tmp_path / "log").exists()
 
 
 def corrupt_state(log_dir):

@@ -11,7 +11,7 @@ import pytest
 from vaeseq.examples.common.test_support import fixture_copy_of_trained  # pylint: disable=unused-import
 from vaeseq.examples.common.test_support import fixture_dir_state  # pylint: disable=unused-import
 from vaeseq.examples.midi import testdata
-from vaeseq.examples.midi import training
+from vaeseq.examples.midi import train
 
 # Tiny sizes: every model trains, samples and scores in well under a second
 # once traced.
@@ -41,8 +41,8 @@ def fixture_trained_dir(tmp_path_factory, jsb) -> str:
     Read-only for tests: see `copy_of_trained`.
     """
     log_dir = str(tmp_path_factory.mktemp("trained") / "log")
-    result = training.train(
-        log_dir, jsb, training.Schedule(TRAINED_STEPS),
+    result = train.train(
+        log_dir, jsb, train.Schedule(TRAINED_STEPS),
         hparams="vae_type=SRNN," + TINY_HPARAMS, seed=1)
-    assert result == training.TrainResult(TRAINED_STEPS, None)
+    assert result == train.TrainResult(TRAINED_STEPS, None)
     return log_dir

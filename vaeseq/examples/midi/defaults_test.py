@@ -10,9 +10,9 @@ import io
 
 from vaeseq import hparams as library_hparams
 from vaeseq import testing
-from vaeseq.examples.midi import evaluation
+from vaeseq.examples.midi import evaluate
 from vaeseq.examples.midi import testdata
-from vaeseq.examples.midi import training
+from vaeseq.examples.midi import train
 
 # Small widths, every optimisation hyperparameter at its default.
 SIZES = ("vae_type=SRNN,rnn_hidden_sizes=[32],latent_size=4,sequence_size=16,batch_size=8,"
@@ -25,10 +25,10 @@ def elbos(log_dir, pieces, flag):
     """Validation ELBO (nats per step) after 1 and after `STEPS` training steps."""
     got = []
     for steps in (1, STEPS):
-        training.train(log_dir, pieces, training.Schedule(steps, valid_every=10**6),
-                       hparams=flag, seed=1, progress_stream=io.StringIO())
-        scores = evaluation.evaluate(log_dir, pieces, split="valid", seed=3,
-                                     progress_stream=io.StringIO())
+        train.train(log_dir, pieces, train.Schedule(steps, valid_every=10**6),
+                    hparams=flag, seed=1, progress_stream=io.StringIO())
+        scores = evaluate.evaluate(log_dir, pieces, split="valid", seed=3,
+                                   progress_stream=io.StringIO())
         got.append(next(iter(scores.values()))["elbo_per_step"])
     return got
 

@@ -3,13 +3,13 @@
 import pytest
 
 from vaeseq import testing
-from vaeseq.examples.midi import dataset
+from vaeseq.examples.midi import data
 from vaeseq.examples.midi import hparams as hparams_mod
 
 
 def test_midi_defaults():
     hparams = hparams_mod.make_hparams()
-    assert hparams.rate == dataset.DEFAULT_RATE
+    assert hparams.rate == data.DEFAULT_RATE
     assert hparams.sequence_size == 64
     assert hparams.rnn_hidden_sizes == [256]
     assert hparams.vae_type == "SRNN"  # The library's default.

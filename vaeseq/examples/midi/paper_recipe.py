@@ -46,7 +46,7 @@ from vaeseq.examples.common import files
 from vaeseq.examples.common import rundir
 from vaeseq.examples.common import summaries
 from vaeseq.examples.common import training
-from vaeseq.examples.midi import dataset as midi_dataset
+from vaeseq.examples.midi import data as midi_data
 from vaeseq.examples.midi import hparams as hparams_mod
 from vaeseq.examples.midi import model as model_mod
 from vaeseq.examples.midi import paper_data
@@ -172,7 +172,7 @@ def load(dataset: str, chunk_size: int) -> paper_data.PaperData:
     if dataset.endswith(".npz"):
         return paper_data.load(dataset)
     return paper_data.from_pieces(
-        *(midi_dataset.load_sequences(dataset, split) for split in midi_dataset.SPLITS),
+        *(midi_data.load_sequences(dataset, split) for split in midi_data.SPLITS),
         chunk_size=chunk_size)
 
 
@@ -314,7 +314,7 @@ def evaluate(log_dir: str, source: str, *, split: str = "test", hparams: str | N
     (`Scorer.streams`).
 
     Returns:
-        `{key: scores}`, keyed by `midi_dataset.score_key(source, split)`
+        `{key: scores}`, keyed by `midi_data.score_key(source, split)`
         (`"path:split"`; the path alone for MIDI files), the scores holding
         the split's name too.
 
@@ -322,8 +322,8 @@ def evaluate(log_dir: str, source: str, *, split: str = "test", hparams: str | N
         InputError: bad arguments, data or log directory.
     """
     with errors.bad_input():
-        if split not in midi_dataset.SPLITS:
-            raise ValueError(f"unknown split {split!r}; valid: {', '.join(midi_dataset.SPLITS)}")
+        if split not in midi_data.SPLITS:
+            raise ValueError(f"unknown split {split!r}; valid: {', '.join(midi_data.SPLITS)}")
         run_hparams, path = rundir.trained(log_dir, hparams_mod.SPEC, hparams)
         path = tf.train.latest_checkpoint(os.path.join(log_dir, BEST_DIR)) or path
         model = model_mod.make_model(run_hparams)
@@ -337,5 +337,5 @@ def evaluate(log_dir: str, source: str, *, split: str = "test", hparams: str | N
         scores = scorer.streams(getattr(data, split), seed=seed)
     scores = {name: round(value, 4) if isinstance(value, float) else value
               for name, value in scores.items()}
-    return {midi_dataset.score_key(source, split):
+    return {midi_data.score_key(source, split):
             dict(scores, split=split, checkpoint=os.path.basename(path))}

@@ -1,8 +1,12 @@
-"""Piano-roll sequences from benchmark files or MIDI files, and their batches.
+"""The MIDI example's data: piano rolls from benchmark or MIDI files, and their batches.
 
-`load_sequences` reads whole pieces as rolls (see `pianoroll`);
-`make_dataset` cuts training windows from them (padding short pieces, with a
-mask) and `eval_batches` pads whole pieces for exact per-step evaluation.
+`load_split` loads the `--dataset` and `--split` a command was given, as
+user input: `load_sequences` reads whole pieces as rolls (see `pianoroll`),
+refusing what is over the `limits` on untrusted input, and its `OSError`s
+and `ValueError`s become `InputError`s, which the command line reports on
+one line with exit status 2. `make_dataset` cuts training windows from the
+pieces (padding short pieces, with a mask) and `eval_batches` pads whole
+pieces for exact per-step evaluation.
 """
 
 import functools
@@ -17,6 +21,7 @@ import scipy.io
 import tensorflow as tf
 
 from vaeseq.examples.common import datadir
+from vaeseq.examples.common import errors
 from vaeseq.examples.midi import limits
 from vaeseq.examples.midi.hparams import DEFAULT_RATE
 from vaeseq.examples.midi import matfile
@@ -94,6 +99,40 @@ def load_sequences(
         return _load_midi(dataset, rate)
     if not sequences:
         raise DatasetError(f"{dataset} has no sequences in split {split!r}")
+    return sequences
+
+
+def load_split(source: str, split: str, rate: float) -> list[np.ndarray]:
+    """Loads one split of the `--dataset`, as user input.
+
+    MIDI files that are skipped (corrupt, or without piano notes) are
+    reported as warnings, unless no file is usable, when the error alone is
+    reported.
+
+    Args:
+        source: the `--dataset`: a `.mat`, `.json` or `.pkl` benchmark file,
+            or MIDI files (a file, a directory or a glob pattern).
+        split: one of `SPLITS`; MIDI sources have no splits.
+        rate: steps per second for MIDI sources.
+
+    Returns:
+        The pieces, each a float32 `[T_i, 88]` roll.
+
+    Raises:
+        InputError: the source is missing, unreadable, corrupt, over the
+            `limits` or holds no usable pieces, or `split` is unknown.
+    """
+    if not source:
+        raise errors.InputError("No data source: pass --dataset.")
+    with warnings.catch_warnings(record=True) as skipped:
+        warnings.simplefilter("always")
+        try:
+            sequences = load_sequences(source, split, rate)
+        except (OSError, ValueError) as err:
+            raise errors.InputError(str(err)) from err
+    for warning in skipped:
+        warnings.showwarning(warning.message, warning.category,
+                             warning.filename, warning.lineno)
     return sequences
 
 

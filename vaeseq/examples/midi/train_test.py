@@ -1,4 +1,4 @@
-"""Tests for training.py: what a run writes, resuming, stopping early."""
+"""Tests for train.py: what a run writes, resuming, stopping early, the masks."""
 
 import glob
 import json
@@ -11,12 +11,11 @@ import tensorflow as tf
 from vaeseq import testing
 from vaeseq.examples.common import errors
 from vaeseq.examples.common import rundir
-from vaeseq.examples.midi import dataset
-from vaeseq.examples.midi import prepare
-from vaeseq.examples.midi import training
+from vaeseq.examples.midi import data
+from vaeseq.examples.midi import train
 
 # The real `make_dataset`, which the padding test wraps.
-MAKE_DATASET = dataset.make_dataset
+MAKE_DATASET = data.make_dataset
 GLOBAL_STEP = "train_ops/global_step/.ATTRIBUTES/VARIABLE_VALUE"
 ADAM_STEP = "train_ops/optimizer/step/.ATTRIBUTES/VARIABLE_VALUE"
 
@@ -58,23 +57,23 @@ def test_summaries(trained_dir):
         assert found[name][0] == "scalars", name
     plugin, _, images = found["samples/piano_roll"]
     assert plugin == "images"
-    assert len(images) == 2 + training.SUMMARY_SAMPLES
+    assert len(images) == 2 + train.SUMMARY_SAMPLES
     # The width and height given are the pictures' own, which show every
     # step of a sample at least a pixel wide.
     width, height = int(images[0]), int(images[1])
     for png in images[2:]:
         assert tf.io.decode_png(png).shape == (height, width, 3)
-    assert width > training.SUMMARY_SAMPLE_STEPS and height > 88
+    assert width > train.SUMMARY_SAMPLE_STEPS and height > 88
     plugin, content, clips = found["samples/audio"]
     assert (plugin, content) == ("audio", b"\x10\x0b")  # Encoding: WAV.
-    assert clips.shape == (training.SUMMARY_SAMPLES, 2)
+    assert clips.shape == (train.SUMMARY_SAMPLES, 2)
     assert all(wav.startswith(b"RIFF") for wav in clips[:, 0])
 
 
 def test_resume_continues_to_iters(copy_of_trained, jsb):
-    result = training.train(
-        copy_of_trained, jsb, training.Schedule(5, save_every=2))
-    assert result == training.TrainResult(5, None)
+    result = train.train(
+        copy_of_trained, jsb, train.Schedule(5, save_every=2))
+    assert result == train.TrainResult(5, None)
     assert checkpoint_value(copy_of_trained, GLOBAL_STEP) == 5
     # Adam's own step counter was restored too: 3 earlier steps + 2 now.
     assert checkpoint_value(copy_of_trained, ADAM_STEP) == 5
@@ -84,9 +83,9 @@ def test_resume_continues_to_iters(copy_of_trained, jsb):
 
 
 def test_time_limit(copy_of_trained, jsb):
-    result = training.train(
-        copy_of_trained, jsb, training.Schedule(100, max_seconds=0))
-    assert result == training.TrainResult(3, "time limit")
+    result = train.train(
+        copy_of_trained, jsb, train.Schedule(100, max_seconds=0))
+    assert result == train.TrainResult(3, "time limit")
     assert checkpoint_value(copy_of_trained, GLOBAL_STEP) == 3
 
 
@@ -98,14 +97,14 @@ def test_time_limit(copy_of_trained, jsb):
 def test_bad_hparams(flags, message, jsb, tmp_path):
     log_dir = str(tmp_path / "log")
     with pytest.raises(errors.InputError, match=message):
-        training.train(log_dir, jsb, training.Schedule(5), hparams=flags)
+        train.train(log_dir, jsb, train.Schedule(5), hparams=flags)
     assert not os.path.exists(log_dir)
 
 
 def test_checkpoint_without_config_is_an_error(copy_of_trained, jsb):
     os.remove(os.path.join(copy_of_trained, rundir.HPARAMS_FILE))
     with pytest.raises(rundir.LogDirError, match="lacks hparams.json"):
-        training.train(copy_of_trained, jsb, training.Schedule(5))
+        train.train(copy_of_trained, jsb, train.Schedule(5))
 
 
 @pytest.fixture(name="short_pieces")
@@ -129,11 +128,11 @@ def trained_variables(log_dir):
 def train_on(log_dir, source, tiny_hparams, monkeypatch, change_batches):
     """The model's variables after two training steps on `source`, with
     `change_batches` applied to the dataset of `(rolls, mask)` batches."""
-    monkeypatch.setattr(prepare.dataset, "make_dataset",
+    monkeypatch.setattr(train.data, "make_dataset",
                         lambda *args, **kwargs: change_batches(MAKE_DATASET(*args, **kwargs)))
-    result = training.train(log_dir, source, training.Schedule(2),
-                            hparams="vae_type=SRNN," + tiny_hparams, seed=3)
-    assert result == training.TrainResult(2, None)
+    result = train.train(log_dir, source, train.Schedule(2),
+                         hparams="vae_type=SRNN," + tiny_hparams, seed=3)
+    assert result == train.TrainResult(2, None)
     return trained_variables(log_dir)
 
 

@@ -1,10 +1,12 @@
-"""Tests for dataset.py on the benchmark and MIDI files of the shared data."""
+"""Tests for data.py: the benchmark and MIDI files of the shared data, bad and
+untrusted sources, the batches, and data sources loaded as user input."""
 
 import json
 import pathlib
 import shutil
 import time
 import tracemalloc
+import warnings
 
 import numpy as np
 import pretty_midi
@@ -13,7 +15,8 @@ import pytest
 from vaeseq import testing
 import scipy.io
 
-from vaeseq.examples.midi import dataset
+from vaeseq.examples.common import errors
+from vaeseq.examples.midi import data
 from vaeseq.examples.midi import limits
 from vaeseq.examples.midi import pianoroll
 from vaeseq.examples.midi import testdata
@@ -51,7 +54,7 @@ def fixture_short_sequences():
 
 @pytest.mark.parametrize("name,split", sorted(SPLIT_SIZES))
 def test_benchmark_split_sizes(name, split):
-    sequences = dataset.load_sequences(data_path(POLYPHONIC_DIR / name), split)
+    sequences = data.load_sequences(data_path(POLYPHONIC_DIR / name), split)
     assert (len(sequences), sum(len(roll) for roll in sequences)) == SPLIT_SIZES[name, split]
     for roll in sequences:
         assert roll.dtype == np.float32
@@ -59,10 +62,10 @@ def test_benchmark_split_sizes(name, split):
         assert set(np.unique(roll)) <= {0.0, 1.0}
 
 
-@pytest.mark.parametrize("split", dataset.SPLITS)
+@pytest.mark.parametrize("split", data.SPLITS)
 def test_jsb_formats_agree(split):
     mat, json_, pkl = (
-        dataset.load_sequences(data_path(POLYPHONIC_DIR / name), split) for name in JSB_FILES)
+        data.load_sequences(data_path(POLYPHONIC_DIR / name), split) for name in JSB_FILES)
     assert len(mat) == len(json_) == len(pkl)
     for mat_roll, json_roll, pkl_roll in zip(mat, json_, pkl):
         np.testing.assert_array_equal(mat_roll, json_roll)
@@ -70,13 +73,13 @@ def test_jsb_formats_agree(split):
 
 
 def test_jsb_pitch_range():
-    train = np.concatenate(dataset.load_sequences(data_path(POLYPHONIC_DIR / JSB_FILES[0])))
+    train = np.concatenate(data.load_sequences(data_path(POLYPHONIC_DIR / JSB_FILES[0])))
     keys = np.flatnonzero(train.any(axis=0))
     assert (keys.min() + 21, keys.max() + 21) == (43, 96)
 
 
 def test_jsb_round_trip_through_midi(tmp_path):
-    sequences = dataset.load_sequences(data_path(POLYPHONIC_DIR / JSB_FILES[0]), "test")
+    sequences = data.load_sequences(data_path(POLYPHONIC_DIR / JSB_FILES[0]), "test")
     for index, roll in enumerate(sequences[:5]):
         path = tmp_path / f"{index}.mid"
         pianoroll.to_pretty_midi(roll, rate=2.0).write(str(path))
@@ -86,14 +89,14 @@ def test_jsb_round_trip_through_midi(tmp_path):
 def test_unknown_split():
     expected = "unknown split 'validation'; valid splits: train, valid, test"
     with pytest.raises(ValueError, match=expected):
-        dataset.load_sequences("unused.mat", "validation")
+        data.load_sequences("unused.mat", "validation")
 
 
 @pytest.mark.parametrize("name", ["missing.mat", "missing.json", "missing.pkl", "missing.mid",
                                   "missing_dir"])
 def test_missing_path(name, tmp_path):
     with pytest.raises(FileNotFoundError, match=f"not found: .*{name}$"):
-        dataset.load_sequences(str(tmp_path / name))
+        data.load_sequences(str(tmp_path / name))
 
 
 @pytest.mark.parametrize("name, content", [
@@ -107,15 +110,15 @@ def test_missing_path(name, tmp_path):
 def test_corrupt_benchmark_file(name, content, tmp_path):
     path = tmp_path / name
     path.write_bytes(content)
-    with pytest.raises(dataset.DatasetError, match=f"cannot parse .*{name} "):
-        dataset.load_sequences(str(path))
+    with pytest.raises(data.DatasetError, match=f"cannot parse .*{name} "):
+        data.load_sequences(str(path))
 
 
 def test_json_with_bad_pitch(tmp_path):
     path = tmp_path / "bad.json"
     path.write_text(json.dumps({"train": [[[60], [12]]], "valid": [], "test": []}))
-    with pytest.raises(dataset.DatasetError, match="pitch 12 at step 1 is outside"):
-        dataset.load_sequences(str(path))
+    with pytest.raises(data.DatasetError, match="pitch 12 at step 1 is outside"):
+        data.load_sequences(str(path))
 
 
 @pytest.mark.parametrize("train, match", [
@@ -134,8 +137,8 @@ def test_json_with_bad_pitch(tmp_path):
 def test_json_with_bad_pieces(tmp_path, train, match):
     path = tmp_path / "bad.json"
     path.write_text(json.dumps({"train": train}))
-    with pytest.raises(dataset.DatasetError, match=f"^{path} split 'train' {match}"):
-        dataset.load_sequences(str(path))
+    with pytest.raises(data.DatasetError, match=f"^{path} split 'train' {match}"):
+        data.load_sequences(str(path))
 
 
 def write_mat(path, rolls):
@@ -153,8 +156,8 @@ def write_mat(path, rolls):
 ])
 def test_mat_with_bad_pieces(tmp_path, roll, match):
     path = write_mat(tmp_path / "bad.mat", [np.ones((2, 88)), roll])
-    with pytest.raises(dataset.DatasetError, match=f"^{path} split 'train' piece 1: {match}$"):
-        dataset.load_sequences(path)
+    with pytest.raises(data.DatasetError, match=f"^{path} split 'train' piece 1: {match}$"):
+        data.load_sequences(path)
 
 
 def test_mat_over_the_limits(tmp_path, monkeypatch):
@@ -162,10 +165,10 @@ def test_mat_over_the_limits(tmp_path, monkeypatch):
     monkeypatch.setattr(limits, "MAX_PIECE_STEPS", 10)
     with pytest.raises(limits.LimitError, match=f"^{path} split 'train' piece 1 has 11 steps, "
                        "over the limit of 10 steps per piece$"):
-        dataset.load_sequences(path)
+        data.load_sequences(path)
     monkeypatch.setattr(limits, "MAX_DECODED_BYTES", 1_000)
     with pytest.raises(limits.LimitError, match="long.mat decodes to more than 1000 bytes"):
-        dataset.load_sequences(path)
+        data.load_sequences(path)
 
 
 def test_pickle_of_a_billion_steps_is_refused_quickly(tmp_path):
@@ -177,7 +180,7 @@ def test_pickle_of_a_billion_steps_is_refused_quickly(tmp_path):
         with pytest.raises(limits.LimitError, match=f"^{path} split 'train': the pieces up to "
                            f"{path} split 'train' piece 40 have 2050000 steps, over the limit "
                            "of 2000000 steps per split$"):
-            dataset.load_sequences(path)
+            data.load_sequences(path)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -190,7 +193,7 @@ def test_file_over_the_size_limit(tmp_path, monkeypatch):
     path.write_text(json.dumps({"train": [[[60]] * 10]}))
     monkeypatch.setattr(limits, "MAX_FILE_BYTES", 20)
     with pytest.raises(limits.LimitError, match="big.json has .* bytes, over the limit of 20"):
-        dataset.load_sequences(str(path))
+        data.load_sequences(str(path))
 
 
 def test_hour_long_midi_is_refused_before_its_roll(tmp_path):
@@ -198,8 +201,8 @@ def test_hour_long_midi_is_refused_before_its_roll(tmp_path):
     assert pathlib.Path(path).stat().st_size < 100
     with pytest.raises(limits.LimitError, match=f"^{path} has 115200 steps, over the limit of "
                        "50000 steps per piece at 32 steps per second; lower the rate"):
-        dataset.load_sequences(path)
-    assert len(dataset.load_sequences(path, rate=10.0)[0]) == 36_000
+        data.load_sequences(path)
+    assert len(data.load_sequences(path, rate=10.0)[0]) == 36_000
 
 
 def test_midi_directory_over_the_split_limit(tmp_path, monkeypatch):
@@ -208,7 +211,7 @@ def test_midi_directory_over_the_split_limit(tmp_path, monkeypatch):
     monkeypatch.setattr(limits, "MAX_SPLIT_STEPS", 500)
     with pytest.raises(limits.LimitError, match=f"^{tmp_path}: the pieces up to "
                        f"{tmp_path / 'b.mid'} have 640 steps, over the limit of 500"):
-        dataset.load_sequences(str(tmp_path))
+        data.load_sequences(str(tmp_path))
 
 
 @pytest.mark.parametrize("source, key", [
@@ -219,25 +222,25 @@ def test_midi_directory_over_the_split_limit(tmp_path, monkeypatch):
     ("midi/*.mid", "midi/*.mid"),
 ])
 def test_score_key_names_the_split_of_files_with_splits(source, key):
-    assert dataset.score_key(source, "valid") == key
+    assert data.score_key(source, "valid") == key
 
 
 def test_json_without_split(tmp_path):
     path = tmp_path / "partial.json"
     path.write_text(json.dumps({"train": [[[60]]]}))
-    with pytest.raises(dataset.DatasetError, match="not a dict with a 'test' split"):
-        dataset.load_sequences(str(path), "test")
+    with pytest.raises(data.DatasetError, match="not a dict with a 'test' split"):
+        data.load_sequences(str(path), "test")
 
 
 def test_json_with_empty_split(tmp_path):
     path = tmp_path / "empty.json"
     path.write_text(json.dumps({"train": [], "valid": [], "test": []}))
-    with pytest.raises(dataset.DatasetError, match="has no sequences in split 'train'"):
-        dataset.load_sequences(str(path))
+    with pytest.raises(data.DatasetError, match="has no sequences in split 'train'"):
+        data.load_sequences(str(path))
 
 
 def test_midi_directory():
-    sequences = dataset.load_sequences(data_path(MIDI_DIR), rate=8.0)
+    sequences = data.load_sequences(data_path(MIDI_DIR), rate=8.0)
     assert len(sequences) == NUM_MIDI_FILES
     for roll in sequences:
         assert roll.dtype == np.float32
@@ -246,15 +249,15 @@ def test_midi_directory():
 
 
 def test_midi_sources_ignore_split(midi_file):
-    train = dataset.load_sequences(str(midi_file), "train", rate=8.0)
-    test = dataset.load_sequences(str(midi_file), "test", rate=8.0)
+    train = data.load_sequences(str(midi_file), "train", rate=8.0)
+    test = data.load_sequences(str(midi_file), "test", rate=8.0)
     assert len(train) == len(test) == 1
     np.testing.assert_array_equal(train[0], test[0])
     np.testing.assert_array_equal(train[0], pianoroll.from_midi_file(midi_file, 8.0))
 
 
 def test_midi_glob():
-    sequences = dataset.load_sequences(data_path(MIDI_DIR) + "/**/bach_*.mid", rate=8.0)
+    sequences = data.load_sequences(data_path(MIDI_DIR) + "/**/bach_*.mid", rate=8.0)
     assert len(sequences) == 3
 
 
@@ -263,7 +266,7 @@ def test_truncated_midi_is_skipped(midi_file, tmp_path):
     truncated = tmp_path / "truncated.mid"
     truncated.write_bytes(midi_file.read_bytes()[:100])
     with pytest.warns(UserWarning, match=f"{truncated}.*skipping it"):
-        sequences = dataset.load_sequences(str(tmp_path), rate=8.0)
+        sequences = data.load_sequences(str(tmp_path), rate=8.0)
     assert len(sequences) == 1
 
 
@@ -272,8 +275,8 @@ def test_corrupt_midi_directory(midi_file, tmp_path):
     (tmp_path / "text.MIDI").write_text("not a MIDI file\n")
     (tmp_path / "ignored.txt").write_text("not a MIDI file either\n")
     with pytest.warns(UserWarning) as record:
-        with pytest.raises(dataset.DatasetError, match="no readable MIDI files in"):
-            dataset.load_sequences(str(tmp_path))
+        with pytest.raises(data.DatasetError, match="no readable MIDI files in"):
+            data.load_sequences(str(tmp_path))
     assert sorted(str(w.message).split(" (")[0] for w in record) == [
         f"cannot parse MIDI file {tmp_path / 'text.MIDI'}",
         f"cannot parse MIDI file {tmp_path / 'truncated.mid'}",
@@ -288,17 +291,17 @@ def test_midi_file_without_piano_notes_is_skipped(midi_file, tmp_path):
     midi.instruments.append(instrument)
     midi.write(str(tmp_path / "subsonic.mid"))
     with pytest.warns(UserWarning, match="no notes on the 88 keys: .*subsonic.mid"):
-        sequences = dataset.load_sequences(str(tmp_path), rate=8.0)
+        sequences = data.load_sequences(str(tmp_path), rate=8.0)
     assert len(sequences) == 1
 
 
 def test_empty_midi_directory(tmp_path):
-    with pytest.raises(dataset.DatasetError, match="no readable MIDI files in"):
-        dataset.load_sequences(str(tmp_path))
+    with pytest.raises(data.DatasetError, match="no readable MIDI files in"):
+        data.load_sequences(str(tmp_path))
 
 
 def test_make_dataset_windows(short_sequences):
-    batches = dataset.make_dataset(short_sequences, batch_size=4, sequence_size=4, seed=0)
+    batches = data.make_dataset(short_sequences, batch_size=4, sequence_size=4, seed=0)
     for rolls, mask in batches.take(10):
         assert rolls.shape == (4, 4, 88) and mask.shape == (4, 4)
         assert rolls.dtype == mask.dtype == np.float32
@@ -317,7 +320,7 @@ def test_make_dataset_windows(short_sequences):
 
 def test_make_dataset_masks_exactly_the_padding(short_sequences):
     """Windows longer than some pieces: each mask counts its piece's steps."""
-    batches = dataset.make_dataset(
+    batches = data.make_dataset(
         short_sequences, batch_size=3, sequence_size=6, shuffle=False, repeat=False)
     [(rolls, mask)] = list(batches)
     np.testing.assert_array_equal(mask, [[1, 1, 1, 0, 0, 0],
@@ -331,26 +334,26 @@ def test_make_dataset_masks_exactly_the_padding(short_sequences):
 
 
 def test_make_dataset_covers_every_offset(short_sequences):
-    batches = dataset.make_dataset(short_sequences[2:], batch_size=1, sequence_size=4, seed=0)
+    batches = data.make_dataset(short_sequences[2:], batch_size=1, sequence_size=4, seed=0)
     starts = {int(np.flatnonzero(rolls[0, 0, :8])[0]) for rolls, _ in batches.take(100)}
     assert starts == {0, 1, 2, 3, 4}
 
 
 def test_make_dataset_one_pass_in_order(short_sequences):
-    batches = dataset.make_dataset(
+    batches = data.make_dataset(
         short_sequences, batch_size=1, sequence_size=2, shuffle=False, repeat=False)
     pieces = [int(np.flatnonzero(rolls[0, 0, 80:83])[0]) for rolls, _ in batches]
     assert pieces == [0, 1, 2]
 
 
 def test_make_dataset_drops_partial_batch(short_sequences):
-    batches = dataset.make_dataset(short_sequences, batch_size=2, sequence_size=2, repeat=False)
+    batches = data.make_dataset(short_sequences, batch_size=2, sequence_size=2, repeat=False)
     assert len(list(batches)) == 1
 
 
 def test_make_dataset_is_repeatable_with_seed(short_sequences):
     def draw(seed):
-        batches = dataset.make_dataset(short_sequences, batch_size=2, sequence_size=3, seed=seed)
+        batches = data.make_dataset(short_sequences, batch_size=2, sequence_size=3, seed=seed)
         return np.stack([rolls.numpy() for rolls, _ in batches.take(8)])
 
     np.testing.assert_array_equal(draw(7), draw(7))
@@ -359,13 +362,13 @@ def test_make_dataset_is_repeatable_with_seed(short_sequences):
 
 def test_make_dataset_checks_arguments(short_sequences):
     with pytest.raises(ValueError, match="at least one sequence"):
-        dataset.make_dataset([], batch_size=2, sequence_size=3)
+        data.make_dataset([], batch_size=2, sequence_size=3)
     with pytest.raises(ValueError, match="must be positive"):
-        dataset.make_dataset(short_sequences, batch_size=0, sequence_size=3)
+        data.make_dataset(short_sequences, batch_size=0, sequence_size=3)
 
 
 def test_eval_batches(short_sequences):
-    batches = list(dataset.eval_batches(short_sequences, batch_size=2))
+    batches = list(data.eval_batches(short_sequences, batch_size=2))
     assert [tuple(rolls.shape) for rolls, _ in batches] == [(2, 5, 88), (1, 8, 88)]
     np.testing.assert_array_equal(batches[0][1], [[1, 1, 1, 0, 0], [1, 1, 1, 1, 1]])
     np.testing.assert_array_equal(batches[1][1], np.ones([1, 8]))
@@ -377,9 +380,41 @@ def test_eval_batches(short_sequences):
 
 
 def test_eval_batches_count_every_test_step():
-    sequences = dataset.load_sequences(data_path(POLYPHONIC_DIR / "JSB_Chorales.mat"), "test")
-    total = sum(float(mask.numpy().sum()) for _, mask in dataset.eval_batches(sequences, 16))
+    sequences = data.load_sequences(data_path(POLYPHONIC_DIR / "JSB_Chorales.mat"), "test")
+    total = sum(float(mask.numpy().sum()) for _, mask in data.eval_batches(sequences, 16))
     assert total == 4_725
+
+
+@pytest.fixture(name="midi_dir")
+def fixture_midi_dir(tmp_path):
+    """A directory with one corrupt MIDI file."""
+    (tmp_path / "corrupt.mid").write_bytes(b"MThd garbage")
+    return tmp_path
+
+
+def test_load_split_reports_skipped_files_as_warnings(midi_dir, midi_file):
+    shutil.copy(midi_file, midi_dir)
+    with pytest.warns(UserWarning, match="corrupt.mid"):
+        sequences = data.load_split(str(midi_dir), "train", 8.0)
+    assert len(sequences) == 1
+
+
+def test_load_split_reports_no_usable_file_as_one_error(midi_dir):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # No warning may escape.
+        with pytest.raises(errors.InputError, match="no readable MIDI files"):
+            data.load_split(str(midi_dir), "train", 8.0)
+
+
+@pytest.mark.parametrize("source, split, message", [
+    ("", "train", "pass --dataset"),
+    ("missing.json", "train", "not found"),
+    ("x.json", "dev", "unknown split"),
+])
+def test_load_split_bad_sources(source, split, message, tmp_path):
+    path = source and str(tmp_path / source)
+    with pytest.raises(errors.InputError, match=message):
+        data.load_split(path, split, 8.0)
 
 
 if __name__ == "__main__":
