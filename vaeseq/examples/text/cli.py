@@ -2,9 +2,11 @@
 
 Each command takes the flags it uses (`add_flags`; `vaeseq-text COMMAND
 --help` lists them with their defaults, `vaeseq-text hparams` the
-hyperparameters); the Bazel binaries `train`, `generate`, `evaluate` and
-`export` run one command each. Under `bazel run`, relative paths are taken relative
-to the directory Bazel was run from (`BUILD_WORKING_DIRECTORY`).
+hyperparameters). The Bazel binaries `train`, `generate`, `evaluate` and
+`export` run this module with their command as the first argument, so that
+`bazel run //vaeseq/examples/text:train -- FLAGS` is `vaeseq-text train
+FLAGS`. Under `bazel run`, relative paths are taken relative to the
+directory Bazel was run from (`BUILD_WORKING_DIRECTORY`).
 
 Exit status (`vaeseq.examples.common.cli`): 0 on success, also when a
 signal (Ctrl-C, SIGTERM) stopped training and a checkpoint was saved; 2 for
@@ -84,15 +86,14 @@ def add_flags(parser: argparse.ArgumentParser, command: str) -> None:
             "an empty folder)")
 
 
-def make_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The parser of one command, or of `vaeseq-text COMMAND` if None."""
-    return COMMAND_LINE.parser(command)
+def main(argv: Sequence[str] | None = None) -> int:
+    """Runs `vaeseq-text COMMAND [flags]`; returns the exit status.
 
-
-def main(argv: Sequence[str] | None = None,
-         command: str | None = None) -> int:
-    """Runs a command; returns the exit status (see `CommandLine.main`)."""
-    return COMMAND_LINE.main(argv, command)
+    Args:
+        argv: the command and its flags; `sys.argv[1:]` if None (see
+            `CommandLine.main`).
+    """
+    return COMMAND_LINE.main(argv)
 
 
 def _check(args: argparse.Namespace) -> None:

@@ -262,6 +262,26 @@ def test_evaluate_caps_and_counts_oov(trained_dir, corpora, tmp_path,
     assert "--max_eval_chars must be >= 0, got -1." in err
 
 
+@pytest.mark.parametrize("command, flags, message", [
+    ("train", [], "train needs --train_corpus."),
+    ("generate", ["--samples", "0"], "--samples must be >= 1, got 0."),
+    ("evaluate", ["--max_eval_chars", "-1"], "--max_eval_chars must be >= 0, got -1."),
+    ("export", [], "export needs --export_dir."),
+])
+def test_runs_as_a_script_with_the_command_first(command, flags, message,
+                                                 tmp_path):
+    """The Bazel binaries (BUILD) run cli.py so, e.g. `cli.py train FLAGS`."""
+    log_dir = tmp_path / "log"
+    result = subprocess.run(
+        [sys.executable, cli.__file__, command, "--log_dir", str(log_dir), *flags],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+        env=dict(os.environ, PYTHONPATH=str(REPO_ROOT)))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == f"vaeseq-text {command}: error: {message}\n"
+    assert not result.stdout
+    assert not log_dir.exists()
+
+
 def test_help_documents_the_eval_cap_and_data_dir(capsys):
     with pytest.raises(SystemExit):
         cli.main(["evaluate", "--help"])
