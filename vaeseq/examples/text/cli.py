@@ -29,7 +29,7 @@ path that is not in the working directory is looked for in
     vaeseq-text export --log_dir /tmp/text --export_dir /tmp/text-model
 
 `export` writes a TensorFlow SavedModel that generates and scores text
-without vaeseq (see `vaeseq.examples.text.exporting`); it refuses an
+without vaeseq (see `vaeseq.examples.text.export`); it refuses an
 `--export_dir` that exists and is not an empty folder.
 """
 
@@ -41,7 +41,7 @@ from typing import Sequence
 from vaeseq.examples.common import cli
 from vaeseq.examples.common import distributed
 from vaeseq.examples.common import errors
-from vaeseq.examples.text import corpus
+from vaeseq.examples.text import data
 from vaeseq.examples.text import hparams as text_hparams
 from vaeseq.examples.text import vocab
 
@@ -112,17 +112,17 @@ def _check(args: argparse.Namespace) -> None:
     named = [args.train_corpus, getattr(args, "valid_corpus", None),
              *getattr(args, "eval_corpus", "").split(",")]
     for name in named:
-        if name and name not in corpus.CORPUS_NAMES:
-            corpus.resolve_corpus(name)  # Raises if found nowhere.
+        if name and name not in data.CORPUS_NAMES:
+            data.resolve_corpus(name)  # Raises if found nowhere.
 
 
 def _run_train(args: argparse.Namespace) -> int:
-    training = cli.import_quietly("vaeseq.examples.text.training")
+    train = cli.import_quietly("vaeseq.examples.text.train")
     strategy = distributed.strategy_from_flags(args)  # Before other TF work.
-    schedule = training.Schedule(
+    schedule = train.Schedule(
         iters=args.iters, log_every=args.log_every,
         valid_every=args.valid_every, save_every=args.save_every)
-    result = training.train(
+    result = train.train(
         args.log_dir, args.train_corpus, schedule,
         valid_corpus=args.valid_corpus, hparams=args.hparams, seed=args.seed,
         strategy=strategy)
@@ -143,8 +143,8 @@ def _run_generate(args: argparse.Namespace) -> int:
 
 def _run_evaluate(args: argparse.Namespace) -> int:
     corpora = [name for name in args.eval_corpus.split(",") if name]
-    evaluation = cli.import_quietly("vaeseq.examples.text.evaluation")
-    results = evaluation.evaluate(
+    evaluate = cli.import_quietly("vaeseq.examples.text.evaluate")
+    results = evaluate.evaluate(
         args.log_dir, corpora, hparams=args.hparams,
         train_corpus=args.train_corpus, seed=args.seed,
         max_chars=args.max_eval_chars or None)
@@ -164,9 +164,9 @@ def _run_evaluate(args: argparse.Namespace) -> int:
 
 
 def _run_export(args: argparse.Namespace) -> int:
-    exporting = cli.import_quietly("vaeseq.examples.text.exporting")
-    exporting.export(args.log_dir, args.export_dir, hparams=args.hparams,
-                     train_corpus=args.train_corpus)
+    export = cli.import_quietly("vaeseq.examples.text.export")
+    export.export(args.log_dir, args.export_dir, hparams=args.hparams,
+                  train_corpus=args.train_corpus)
     print(f"SavedModel written to {args.export_dir}", file=sys.stderr)
     return 0
 
@@ -179,12 +179,12 @@ def _resolve_paths(args: argparse.Namespace, base: str) -> None:
     """
 
     def resolve(name: str | None) -> str | None:
-        if not name or name in corpus.CORPUS_NAMES:
+        if not name or name in data.CORPUS_NAMES:
             return name
         path = cli.resolve_path(base, name)
         if os.path.exists(path):
             return path
-        return corpus.in_data_dir_or_none(name) or path
+        return data.in_data_dir_or_none(name) or path
 
     args.train_corpus = resolve(args.train_corpus)
     if args.command == "train":

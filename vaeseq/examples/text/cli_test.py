@@ -13,7 +13,7 @@ import pytest
 
 from vaeseq import testing
 from vaeseq.examples.text import cli
-from vaeseq.examples.text import corpus
+from vaeseq.examples.text import data
 
 REPO_ROOT = pathlib.Path(os.path.abspath(__file__)).parents[3]
 
@@ -73,7 +73,7 @@ def test_train_unreadable_corpus(tmp_path, monkeypatch, capsys):
     def denying_open(file, *args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied", file)
 
-    monkeypatch.setattr(corpus, "open", denying_open, raising=False)
+    monkeypatch.setattr(data, "open", denying_open, raising=False)
     status, _, err = run_cli(
         ["train", "--train_corpus", write(tmp_path / "c.txt", b"x" * 99),
          "--log_dir", str(tmp_path / "log")], capsys)
@@ -100,15 +100,15 @@ def corrupt_state(log_dir):
 
 def truncate_data(log_dir):
     path = os.path.join(log_dir, "ckpt-3.data-00000-of-00001")
-    data = pathlib.Path(path).read_bytes()
-    write(path, data[:len(data) // 2])
+    content = pathlib.Path(path).read_bytes()
+    write(path, content[:len(content) // 2])
 
 
 def scramble_data(log_dir):
     path = os.path.join(log_dir, "ckpt-3.data-00000-of-00001")
-    data = bytearray(pathlib.Path(path).read_bytes())
-    data[100:200] = bytes(100)
-    write(path, bytes(data))
+    content = bytearray(pathlib.Path(path).read_bytes())
+    content[100:200] = bytes(100)
+    write(path, bytes(content))
 
 
 def corrupt_index(log_dir):

@@ -7,7 +7,7 @@ windows never overlap.
 import numpy as np
 import tensorflow as tf
 
-from vaeseq.examples.text.corpus import CorpusTooShortError
+from vaeseq.examples.text.data import CorpusTooShortError
 
 
 def split_text(text: str, valid_fraction: float = 0.1) -> tuple[str, str]:

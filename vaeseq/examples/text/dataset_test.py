@@ -7,7 +7,7 @@ import pytest
 import tensorflow as tf
 
 from vaeseq import testing
-from vaeseq.examples.text import corpus
+from vaeseq.examples.text import data
 from vaeseq.examples.text import dataset
 from vaeseq.examples.text import vocab
 
@@ -106,16 +106,16 @@ def test_eval_windows_drop_remainder():
 
 
 def test_too_short():
-    with pytest.raises(corpus.CorpusTooShortError,
+    with pytest.raises(data.CorpusTooShortError,
                        match="has 4 characters .* needs 5"):
         dataset.make_dataset(np.arange(4), BATCH, 5)
-    with pytest.raises(corpus.CorpusTooShortError,
+    with pytest.raises(data.CorpusTooShortError,
                        match="has 4 characters .* needs 5"):
         dataset.eval_windows(np.arange(4), 5)
-    with pytest.raises(corpus.CorpusTooShortError,
+    with pytest.raises(data.CorpusTooShortError,
                        match="Corpus short.txt has 4 characters"):
         dataset.eval_windows(np.arange(4), 5, name="short.txt")
-    assert isinstance(corpus.CorpusTooShortError("x"), ValueError)
+    assert isinstance(data.CorpusTooShortError("x"), ValueError)
 
 
 def test_one_window_is_enough_when_repeated():
@@ -124,7 +124,7 @@ def test_one_window_is_enough_when_repeated():
 
 
 def test_too_short_for_one_batch_without_repeat():
-    with pytest.raises(corpus.CorpusTooShortError,
+    with pytest.raises(data.CorpusTooShortError,
                        match="2 windows of 5 .* batch of 3"):
         dataset.make_dataset(np.arange(14), 3, 5, repeat=False)
 

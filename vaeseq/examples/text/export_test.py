@@ -1,4 +1,4 @@
-"""Tests for exporting.py and exported.py: a SavedModel used without vaeseq."""
+"""Tests for export.py and exported.py: a SavedModel used without vaeseq."""
 
 import io
 import json
@@ -13,8 +13,8 @@ import tensorflow as tf
 from vaeseq import testing
 from vaeseq.examples.common import models
 from vaeseq.examples.common import sampler
-from vaeseq.examples.text import evaluation
-from vaeseq.examples.text import exporting
+from vaeseq.examples.text import evaluate
+from vaeseq.examples.text import export
 from vaeseq.examples.text import rundir
 from vaeseq.examples.text import vocab
 
@@ -59,7 +59,7 @@ print(json.dumps({
 @pytest.fixture(name="export_dir", scope="module")
 def fixture_export_dir(trained_dir, tmp_path_factory) -> str:
     export_dir = str(tmp_path_factory.mktemp("export") / "model")
-    exporting.export(trained_dir, export_dir)
+    export.export(trained_dir, export_dir)
     return export_dir
 
 
@@ -100,8 +100,8 @@ def test_saved_model_generates_and_scores_without_vaeseq(
     # Scores are evaluate's, which draws with the same two seeds.
     text_path = tmp_path / "text.txt"
     text_path.write_text(TEXT, encoding="utf-8")
-    want = evaluation.evaluate(trained_dir, [str(text_path)], seed=5,
-                               progress_stream=io.StringIO())
+    want = evaluate.evaluate(trained_dir, [str(text_path)], seed=5,
+                             progress_stream=io.StringIO())
     assert want[str(text_path)]["num_steps"] == 32
     assert want[str(text_path)]["oov_chars"] == 1
     np.testing.assert_allclose(
@@ -121,8 +121,8 @@ def test_saved_model_generates_and_scores_without_vaeseq(
 
 def test_export_keeps_hparams_overrides(trained_dir, tmp_path):
     export_dir = str(tmp_path / "model")
-    exporting.export(trained_dir, export_dir,
-                     hparams="sequence_size=4,log_prob_samples=3")
+    export.export(trained_dir, export_dir,
+                  hparams="sequence_size=4,log_prob_samples=3")
     model = tf.saved_model.load(export_dir)
     scores = model.score(tf.constant(["abcdefghij"]), tf.constant([1, 2]))
     assert scores["num_chars"].numpy().tolist() == [8]
@@ -137,7 +137,7 @@ def test_failed_export_leaves_nothing(trained_dir, tmp_path, monkeypatch):
 
     monkeypatch.setattr(tf.saved_model, "save", failing_save)
     with pytest.raises(OSError, match="disk full"):
-        exporting.export(trained_dir, str(tmp_path / "model"))
+        export.export(trained_dir, str(tmp_path / "model"))
     assert not os.listdir(tmp_path)
 
 

@@ -9,7 +9,7 @@ text with TensorFlow ops only (the vocabulary is baked in, see
 * `score(text, seed)`: UTF-8 strings `[B]` and a seed `[2]` int32 -> a dict
   of `elbo_per_char` and `iw_log_prob_per_char` (float32 `[B]`, nats per
   character) and `num_chars` (int32 `[B]`, characters scored). As in
-  `evaluation.evaluate`, each text is cut into windows of the run's
+  `evaluate.evaluate`, each text is cut into windows of the run's
   `sequence_size` T (a remainder shorter than T is not scored) and each
   window is scored from the model's initial state; a text shorter than T
   is an error (`InvalidArgumentError`). Both bounds draw with `seed`; the

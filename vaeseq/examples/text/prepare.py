@@ -13,7 +13,7 @@ import tensorflow as tf
 
 from vaeseq import train as train_mod
 from vaeseq.examples.common import rundir as common_rundir
-from vaeseq.examples.text import corpus
+from vaeseq.examples.text import data
 from vaeseq.examples.text import dataset
 from vaeseq.examples.text import hparams as hparams_mod
 from vaeseq.examples.text import model
@@ -70,7 +70,7 @@ def prepare(log_dir: str, train_corpus: str, valid_corpus: str | None,
         log_dir, hparams_mod.SPEC, flag_value)
     saved_vocabulary = rundir.load_vocabulary(
         log_dir, required=checkpoint_path is not None)
-    text = corpus.read_corpus(corpus.resolve_corpus(train_corpus))
+    text = data.read_corpus(data.resolve_corpus(train_corpus))
     if saved_vocabulary is None:
         vocabulary = vocab.Vocabulary.from_text(
             text, hparams.vocab_size, hparams.oov_buckets)
@@ -80,7 +80,7 @@ def prepare(log_dir: str, train_corpus: str, valid_corpus: str | None,
     dataset.eval_windows(train_ids, hparams.sequence_size, train_corpus)
     valid_windows = None
     if valid_corpus is not None:
-        valid_text = corpus.read_corpus(corpus.resolve_corpus(valid_corpus))
+        valid_text = data.read_corpus(data.resolve_corpus(valid_corpus))
         valid_windows = dataset.eval_windows(
             vocabulary.encode(valid_text), hparams.sequence_size, valid_corpus)
         oov_chars = vocabulary.count_oov(valid_windows)

@@ -12,7 +12,7 @@ import os
 import tensorflow as tf
 
 from vaeseq.examples.common import rundir as common_rundir
-from vaeseq.examples.text import corpus
+from vaeseq.examples.text import data
 from vaeseq.examples.text import hparams as hparams_mod
 from vaeseq.examples.text import model
 from vaeseq.examples.text import vocab
@@ -120,6 +120,6 @@ def load_trained(
     vae = model.make_model(hparams, vocabulary.size)
     restore(log_dir, path, vocabulary, model=vae)
     if train_corpus is not None:
-        text = corpus.read_corpus(corpus.resolve_corpus(train_corpus))
+        text = data.read_corpus(data.resolve_corpus(train_corpus))
         check_vocabulary(vocabulary, text, hparams, train_corpus)
     return hparams, vocabulary, vae

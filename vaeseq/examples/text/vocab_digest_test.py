@@ -7,11 +7,11 @@ import tensorflow as tf
 
 from vaeseq import testing
 from vaeseq.examples.common import rundir as common_rundir
-from vaeseq.examples.text import evaluation
+from vaeseq.examples.text import evaluate
 from vaeseq.examples.text import prepare
 from vaeseq.examples.text import rundir
 from vaeseq.examples.text import sampling
-from vaeseq.examples.text import training
+from vaeseq.examples.text import train
 from vaeseq.examples.text import vocab
 from vaeseq.examples.text import vocab_digest
 
@@ -59,12 +59,12 @@ def test_checkpoint_without_digest_loads(copy_of_trained, corpora):
     strip_digest(copy_of_trained, corpora["train"])
     assert latest_digest(copy_of_trained) is None
     assert len(list(sampling.generate(copy_of_trained, samples=2))) == 2
-    assert list(evaluation.evaluate(copy_of_trained, [corpora["valid"]])) == [
+    assert list(evaluate.evaluate(copy_of_trained, [corpora["valid"]])) == [
         corpora["valid"]]
     # Training on saves the digest, which binds the vocabulary from then on.
-    result = training.train(
-        copy_of_trained, corpora["train"], training.Schedule(4))
-    assert result == training.TrainResult(4, None)
+    result = train.train(
+        copy_of_trained, corpora["train"], train.Schedule(4))
+    assert result == train.TrainResult(4, None)
     assert latest_digest(copy_of_trained) == (
         saved_vocabulary(copy_of_trained).digest())
     reorder_vocabulary(copy_of_trained)

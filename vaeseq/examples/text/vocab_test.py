@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from vaeseq import testing
-from vaeseq.examples.text import corpus
+from vaeseq.examples.text import data
 from vaeseq.examples.text import vocab
 
 DATA_DIR = pathlib.Path(
@@ -21,7 +21,7 @@ def read_data(filename):
     path = DATA_DIR / filename
     if not path.is_file():
         pytest.skip(f"test data not found: {path}")
-    return corpus.read_corpus(str(path))
+    return data.read_corpus(str(path))
 
 
 def test_most_common_first_ties_by_code_point():

@@ -6,7 +6,7 @@ import numpy as np
 
 from vaeseq.examples.common import errors
 from vaeseq.examples.common import progress
-from vaeseq.examples.text import corpus
+from vaeseq.examples.text import data
 from vaeseq.examples.text import dataset
 from vaeseq.examples.text import rundir
 from vaeseq.examples.text import scoring
@@ -107,7 +107,7 @@ def evaluate(
 def _load(name: str, vocabulary: vocab.Vocabulary, sequence_size: int,
           max_chars: int | None) -> _EvalCorpus:
     """Reads a corpus and cuts its first `max_chars` characters into windows."""
-    text = corpus.read_corpus(corpus.resolve_corpus(name))
+    text = data.read_corpus(data.resolve_corpus(name))
     windows = dataset.eval_windows(
         vocabulary.encode(text[:max_chars]), sequence_size, name)
     return _EvalCorpus(windows, len(text), vocabulary.count_oov(windows))

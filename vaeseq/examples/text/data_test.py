@@ -1,4 +1,4 @@
-"""Tests for corpus.py. Never touches the network: downloads are faked."""
+"""Tests for data.py. Never touches the network: downloads are faked."""
 
 import errno
 import os
@@ -8,7 +8,7 @@ import pytest
 from pydoc_data import topics as pydoc_topics
 
 from vaeseq import testing
-from vaeseq.examples.text import corpus
+from vaeseq.examples.text import data
 
 DATA_DIR = pathlib.Path(
     os.environ.get("VAESEQ_DATA_DIR")
@@ -41,9 +41,9 @@ def no_fetch(url):
 def test_tinyshakespeare_from_data_dir(
         cache_dir, shakespeare_bytes, monkeypatch):
     monkeypatch.setenv("VAESEQ_DATA_DIR", str(DATA_DIR))
-    path = corpus.resolve_corpus("tinyshakespeare", fetch=no_fetch)
+    path = data.resolve_corpus("tinyshakespeare", fetch=no_fetch)
     assert path == os.path.join(str(DATA_DIR), "tinyshakespeare.txt")
-    text = corpus.read_corpus(path)
+    text = data.read_corpus(path)
     assert len(text) == len(shakespeare_bytes) == SHAKESPEARE_BYTES
     assert text.startswith("First Citizen:\n")
     assert not cache_dir.exists()
@@ -55,8 +55,8 @@ def test_tinyshakespeare_data_dir_copy_is_verified(
     data_dir.mkdir()
     (data_dir / "tinyshakespeare.txt").write_text("To be or not to be\n")
     monkeypatch.setenv("VAESEQ_DATA_DIR", str(data_dir))
-    with pytest.raises(corpus.CorpusError, match="sha256 mismatch .*data"):
-        corpus.resolve_corpus("tinyshakespeare", fetch=no_fetch)
+    with pytest.raises(data.CorpusError, match="sha256 mismatch .*data"):
+        data.resolve_corpus("tinyshakespeare", fetch=no_fetch)
 
 
 def test_tinyshakespeare_downloads_once_into_cache(
@@ -67,17 +67,17 @@ def test_tinyshakespeare_downloads_once_into_cache(
         urls.append(url)
         return shakespeare_bytes
 
-    first = corpus.resolve_corpus("tinyshakespeare", fetch=fetch)
-    second = corpus.resolve_corpus("tinyshakespeare", fetch=fetch)
+    first = data.resolve_corpus("tinyshakespeare", fetch=fetch)
+    second = data.resolve_corpus("tinyshakespeare", fetch=fetch)
     assert first == second == str(cache_dir / "tinyshakespeare.txt")
-    assert urls == [corpus.TINYSHAKESPEARE_URL]
+    assert urls == [data.TINYSHAKESPEARE_URL]
     assert sorted(os.listdir(cache_dir)) == ["tinyshakespeare.txt"]
     assert pathlib.Path(first).read_bytes() == shakespeare_bytes
 
 
 def test_tinyshakespeare_download_checksum_mismatch_writes_nothing(cache_dir):
-    with pytest.raises(corpus.CorpusError, match="sha256 mismatch .*https"):
-        corpus.resolve_corpus(
+    with pytest.raises(data.CorpusError, match="sha256 mismatch .*https"):
+        data.resolve_corpus(
             "tinyshakespeare", fetch=lambda url: b"Tampered text\n")
     assert not cache_dir.exists() or not os.listdir(cache_dir)
 
@@ -86,29 +86,29 @@ def test_tinyshakespeare_download_failure(cache_dir):
     def fetch(url):
         raise OSError("network is unreachable")
 
-    with pytest.raises(corpus.CorpusError, match="Could not download .*"
+    with pytest.raises(data.CorpusError, match="Could not download .*"
                        "network is unreachable"):
-        corpus.resolve_corpus("tinyshakespeare", fetch=fetch)
+        data.resolve_corpus("tinyshakespeare", fetch=fetch)
 
 
 def test_tinyshakespeare_cached_copy_is_verified(cache_dir):
     cache_dir.mkdir()
     (cache_dir / "tinyshakespeare.txt").write_text("Truncated")
-    with pytest.raises(corpus.CorpusError, match="sha256 mismatch .*cache"):
-        corpus.resolve_corpus("tinyshakespeare", fetch=no_fetch)
+    with pytest.raises(data.CorpusError, match="sha256 mismatch .*cache"):
+        data.resolve_corpus("tinyshakespeare", fetch=no_fetch)
 
 
 def test_pydocs_is_offline_and_written_once(cache_dir):
-    path = corpus.resolve_corpus("pydocs")
+    path = data.resolve_corpus("pydocs")
     assert path == str(cache_dir / "pydocs.txt")
-    text = corpus.read_corpus(path)
+    text = data.read_corpus(path)
     assert len(text) > 100_000
     topics = pydoc_topics.topics
     assert text.startswith(topics[min(topics)])
     assert text.endswith(topics[max(topics)])
     pathlib.Path(path).write_text("edited")
-    assert corpus.resolve_corpus("pydocs") == path
-    assert corpus.read_corpus(path) == "edited"
+    assert data.resolve_corpus("pydocs") == path
+    assert data.read_corpus(path) == "edited"
 
 
 def test_other_names_are_paths(cache_dir, tmp_path, monkeypatch):
@@ -116,8 +116,8 @@ def test_other_names_are_paths(cache_dir, tmp_path, monkeypatch):
     (tmp_path / "poems").mkdir()
     (tmp_path / "poems" / "shakespeare").write_text("Sonnet")
     (tmp_path / "pydocs").write_text("Not the named corpus")
-    assert corpus.resolve_corpus("poems/shakespeare") == "poems/shakespeare"
-    assert corpus.resolve_corpus("./pydocs") == "./pydocs"
+    assert data.resolve_corpus("poems/shakespeare") == "poems/shakespeare"
+    assert data.resolve_corpus("./pydocs") == "./pydocs"
     assert not cache_dir.exists()
 
 
@@ -136,35 +136,35 @@ def fixture_data_dir(tmp_path, monkeypatch):
 
 
 def test_relative_paths_fall_back_to_the_data_dir(data_dir):
-    assert corpus.resolve_corpus("austen.txt") == str(data_dir / "austen.txt")
-    assert corpus.in_data_dir_or_none("austen.txt") == str(data_dir / "austen.txt")
+    assert data.resolve_corpus("austen.txt") == str(data_dir / "austen.txt")
+    assert data.in_data_dir_or_none("austen.txt") == str(data_dir / "austen.txt")
     pathlib.Path("austen.txt").write_text("A local copy")
-    assert corpus.resolve_corpus("austen.txt") == "austen.txt"
+    assert data.resolve_corpus("austen.txt") == "austen.txt"
 
 
 def test_absolute_paths_do_not_fall_back(data_dir, tmp_path):
     missing = str(tmp_path / "work" / "austen.txt")
-    with pytest.raises(corpus.CorpusError) as info:
-        corpus.resolve_corpus(missing)
+    with pytest.raises(data.CorpusError) as info:
+        data.resolve_corpus(missing)
     assert str(info.value) == f"Corpus file not found: {missing}"
-    assert corpus.in_data_dir_or_none(str(data_dir / "austen.txt")) is None
+    assert data.in_data_dir_or_none(str(data_dir / "austen.txt")) is None
 
 
 def test_missing_file_lists_where_it_looked(data_dir, monkeypatch):
-    with pytest.raises(corpus.CorpusError) as info:
-        corpus.resolve_corpus("bronte.txt")
+    with pytest.raises(data.CorpusError) as info:
+        data.resolve_corpus("bronte.txt")
     assert str(info.value) == (
         f"Corpus file not found: bronte.txt (looked in the working "
         f"directory {os.getcwd()} and in $VAESEQ_DATA_DIR={data_dir} and its subfolders)")
     monkeypatch.delenv("VAESEQ_DATA_DIR")
-    with pytest.raises(corpus.CorpusError, match="VAESEQ_DATA_DIR is not set"):
-        corpus.resolve_corpus("austen.txt")
+    with pytest.raises(data.CorpusError, match="VAESEQ_DATA_DIR is not set"):
+        data.resolve_corpus("austen.txt")
 
 
 def test_read_corpus_utf8(tmp_path):
     path = tmp_path / "quote.txt"
     path.write_bytes("\u201cIt is a truth\u201d\n".encode("utf-8"))
-    assert corpus.read_corpus(str(path)) == "\u201cIt is a truth\u201d\n"
+    assert data.read_corpus(str(path)) == "\u201cIt is a truth\u201d\n"
 
 
 @pytest.mark.parametrize("content, message", [
@@ -177,15 +177,15 @@ def test_read_corpus_bad_file(tmp_path, content, message):
     path = tmp_path / "corpus.txt"
     if content is not None:
         path.write_bytes(content)
-    with pytest.raises(corpus.CorpusError, match=message) as info:
-        corpus.read_corpus(str(path))
+    with pytest.raises(data.CorpusError, match=message) as info:
+        data.read_corpus(str(path))
     assert str(path) in str(info.value)
     assert "\n" not in str(info.value)
 
 
 def test_read_corpus_directory(tmp_path):
-    with pytest.raises(corpus.CorpusError, match="is a directory") as info:
-        corpus.read_corpus(str(tmp_path))
+    with pytest.raises(data.CorpusError, match="is a directory") as info:
+        data.read_corpus(str(tmp_path))
     assert str(tmp_path) in str(info.value)
 
 
@@ -197,9 +197,9 @@ def test_read_corpus_permission_denied(tmp_path, monkeypatch):
     def denying_open(file, *args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied", file)
 
-    monkeypatch.setattr(corpus, "open", denying_open, raising=False)
-    with pytest.raises(corpus.CorpusError, match="permission denied") as info:
-        corpus.read_corpus(str(path))
+    monkeypatch.setattr(data, "open", denying_open, raising=False)
+    with pytest.raises(data.CorpusError, match="permission denied") as info:
+        data.read_corpus(str(path))
     assert str(path) in str(info.value)
 
 
