@@ -43,7 +43,6 @@ from vaeseq.examples.common import distributed
 from vaeseq.examples.common import errors
 from vaeseq.examples.text import data
 from vaeseq.examples.text import hparams as text_hparams
-from vaeseq.examples.text import vocab
 
 SEPARATOR = "=" * 80
 # Enough for a bits-per-character estimate; a whole corpus (Tiny
@@ -131,8 +130,8 @@ def _run_train(args: argparse.Namespace) -> int:
 
 
 def _run_generate(args: argparse.Namespace) -> int:
-    sampling = cli.import_quietly("vaeseq.examples.text.sampling")
-    texts = sampling.generate(
+    model = cli.import_quietly("vaeseq.examples.text.model")
+    texts = model.generate(
         args.log_dir, samples=args.samples, hparams=args.hparams,
         train_corpus=args.train_corpus, seed=args.seed)
     for text in texts:  # Each is printed as soon as its batch is drawn.
@@ -144,6 +143,7 @@ def _run_generate(args: argparse.Namespace) -> int:
 def _run_evaluate(args: argparse.Namespace) -> int:
     corpora = [name for name in args.eval_corpus.split(",") if name]
     evaluate = cli.import_quietly("vaeseq.examples.text.evaluate")
+    vocab = cli.import_quietly("vaeseq.examples.text.vocab")
     results = evaluate.evaluate(
         args.log_dir, corpora, hparams=args.hparams,
         train_corpus=args.train_corpus, seed=args.seed,

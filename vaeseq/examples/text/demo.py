@@ -53,16 +53,15 @@ def _write(directory: str, name: str, text: str) -> str:
 def main() -> int:
     """Runs the demo; returns the exit status."""
     # TensorFlow's start-up messages (a failed CUDA probe...) stay hidden.
-    dataset = cli.import_quietly("vaeseq.examples.text.dataset")
     evaluate = cli.import_quietly("vaeseq.examples.text.evaluate")
-    sampling = cli.import_quietly("vaeseq.examples.text.sampling")
+    model = cli.import_quietly("vaeseq.examples.text.model")
     train = cli.import_quietly("vaeseq.examples.text.train")
     seconds = float(os.environ.get("VAESEQ_DEMO_SECONDS", "180"))
     eval_chars = int(os.environ.get("VAESEQ_DEMO_EVAL_CHARS", "20000"))
     directory = (os.environ.get("VAESEQ_DEMO_DIR")
                  or tempfile.mkdtemp(prefix="vaeseq-text-demo-"))
     name, text = _corpus_text()
-    train_text, valid_text = dataset.split_text(text, 0.1)
+    train_text, valid_text = data.split_text(text, 0.1)
     train_path = _write(directory, f"{name}-train.txt", train_text)
     eval_paths = [_write(directory, f"{name}-valid.txt",
                          valid_text[:eval_chars])]
@@ -87,7 +86,7 @@ def main() -> int:
           f"{trained - started:.0f} s.")
 
     print(f"\n== {SAMPLES} samples of {SAMPLE_LENGTH} characters")
-    for sample in sampling.generate(
+    for sample in model.generate(
             log_dir, samples=SAMPLES, hparams=f"sequence_size={SAMPLE_LENGTH}",
             seed=0):
         print(sample)

@@ -1,16 +1,59 @@
-"""Scores corpora under a trained model: `evaluate(...)`."""
+"""Scores text under a trained model: `Scorer` and `evaluate(...)`.
+
+`Scorer` scores windows of character ids: the ELBO and the
+importance-weighted bound, both lower bounds on log p(window) in nats,
+summed over the windows scored, so dividing by the number of characters
+gives nats per character. Each window is scored on its own, from the
+model's initial state (see `vaeseq.examples.common.scoring`). `evaluate`
+scores whole corpora with a trained run.
+"""
 
 from typing import Any, NamedTuple, TextIO
 
 import numpy as np
+import tensorflow as tf
 
+from vaeseq import vae as vae_mod
 from vaeseq.examples.common import errors
 from vaeseq.examples.common import progress
+from vaeseq.examples.common import scoring
 from vaeseq.examples.text import data
-from vaeseq.examples.text import dataset
-from vaeseq.examples.text import rundir
-from vaeseq.examples.text import scoring
+from vaeseq.examples.text import model
 from vaeseq.examples.text import vocab
+
+
+class Scorer:
+    """Scores windows in `tf.function`s, `batch_size` windows at a time.
+
+    Args:
+        vae: the text model.
+        sequence_size: T, the length of every window.
+        batch_size: windows scored per call.
+        num_samples: K of the importance-weighted bound; 0 to skip it.
+
+    Raises:
+        ValueError: `batch_size` < 1 or `num_samples` < 0.
+    """
+
+    def __init__(self, vae: vae_mod.VAEBase, sequence_size: int,
+                 batch_size: int, num_samples: int = 0):
+        self._scorer = scoring.Scorer(
+            vae, tf.TensorSpec([None, sequence_size], tf.int32), batch_size,
+            num_samples)
+
+    def score(self, windows: np.ndarray, seed: int | None = None,
+              bar: progress.ProgressBar | None = None) -> scoring.Scores:
+        """Scores windows of character ids `[N, T]`.
+
+        Args:
+            windows: the windows.
+            seed: makes the posterior draws repeatable.
+            bar: if given, updated with the number of windows scored.
+        """
+        size = self._scorer.batch_size
+        batches = (windows[start:start + size]
+                   for start in range(0, len(windows), size))
+        return self._scorer.score(batches, seed, bar)
 
 
 class _EvalCorpus(NamedTuple):
@@ -45,7 +88,7 @@ def evaluate(
     initial state.
 
     Args:
-        log_dir: a training directory (see `rundir`).
+        log_dir: a training directory (see `model`).
         eval_corpora: corpus names or paths; all are read and checked before
             any is scored.
         hparams: overrides in `HParams.parse` syntax: `sequence_size`,
@@ -68,13 +111,13 @@ def evaluate(
 
     Raises:
         InputError: bad arguments or a missing, corrupt or mismatched
-            training directory (`rundir.LogDirError`).
+            training directory (`LogDirError`).
         CorpusError: an unusable corpus.
     """
     if not eval_corpora:
         raise errors.InputError("No corpus to evaluate: pass --eval_corpus.")
     with errors.bad_input():
-        model_hparams, vocabulary, vae = rundir.load_trained(
+        model_hparams, vocabulary, vae = model.load_trained(
             log_dir, hparams, train_corpus)
         if max_chars is not None and max_chars < model_hparams.sequence_size:
             raise errors.InputError(
@@ -87,7 +130,7 @@ def evaluate(
             raise errors.InputError(
                 "log_prob_samples must be >= 1, got "
                 f"{model_hparams.log_prob_samples}.")
-        scorer = scoring.Scorer(
+        scorer = Scorer(
             vae, model_hparams.sequence_size, model_hparams.batch_size,
             model_hparams.log_prob_samples)
     results = {}
@@ -108,6 +151,6 @@ def _load(name: str, vocabulary: vocab.Vocabulary, sequence_size: int,
           max_chars: int | None) -> _EvalCorpus:
     """Reads a corpus and cuts its first `max_chars` characters into windows."""
     text = data.read_corpus(data.resolve_corpus(name))
-    windows = dataset.eval_windows(
+    windows = data.eval_windows(
         vocabulary.encode(text[:max_chars]), sequence_size, name)
     return _EvalCorpus(windows, len(text), vocabulary.count_oov(windows))

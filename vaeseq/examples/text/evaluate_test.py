@@ -1,13 +1,15 @@
-"""Tests for evaluate.py (evaluate)."""
+"""Tests for evaluate.py: `Scorer` and `evaluate`."""
 
 import json
 import math
 
+import numpy as np
 import pytest
 
 from vaeseq import testing
 from vaeseq.examples.common import errors
 from vaeseq.examples.text import evaluate
+from vaeseq.examples.text import model
 
 
 def test_evaluate_schema(trained_dir, corpora):
@@ -61,6 +63,17 @@ def test_max_chars(trained_dir, corpora):
 def test_evaluate_needs_a_corpus(trained_dir):
     with pytest.raises(errors.InputError, match="No corpus"):
         evaluate.evaluate(trained_dir, [])
+
+
+def test_scorer_seeds(trained_dir):
+    _, _, vae = model.load_trained(trained_dir, None)
+    scorer = evaluate.Scorer(vae, sequence_size=8, batch_size=3, num_samples=2)
+    windows = np.arange(5 * 8, dtype=np.int32).reshape(5, 8) % 20
+    first = scorer.score(windows, seed=5)
+    assert first == scorer.score(windows, seed=5)
+    assert first != scorer.score(windows, seed=6)
+    assert (first.num_steps, first.num_samples) == (40, 2)
+    assert first.elbo < 0 and first.iw_log_prob < 0
 
 
 if __name__ == "__main__":

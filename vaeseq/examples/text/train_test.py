@@ -1,4 +1,4 @@
-"""Tests for train.py: what a run writes, resuming, stopping early."""
+"""Tests for train.py: what a run writes, resuming, stopping early, warnings."""
 
 import glob
 import json
@@ -107,6 +107,23 @@ def test_checkpoint_without_config_is_an_error(copy_of_trained, corpora):
     os.remove(os.path.join(copy_of_trained, rundir.HPARAMS_FILE))
     with pytest.raises(rundir.LogDirError, match="lacks hparams.json"):
         train.train(copy_of_trained, corpora["train"], train.Schedule(5))
+
+
+@pytest.mark.parametrize("extra, warned", [("eee", False), ("\u2603" * 3, True)])
+def test_valid_oov_warning(extra, warned, corpora, tiny_hparams, tmp_path,
+                           capsys):
+    with open(corpora["valid"], encoding="utf-8") as f:
+        valid = tmp_path / "valid.txt"
+        valid.write_text(extra + f.read()[:37], encoding="utf-8")
+    log_dir = tmp_path / "log"
+    prepared = train.prepare(str(log_dir), corpora["train"], str(valid),
+                             tiny_hparams, 0)
+    assert prepared.valid_windows.shape == (5, 8)
+    err = capsys.readouterr().err
+    expected = (f"warning: {valid}: 3 of the 40 characters scored are "
+                "outside the model's vocabulary")
+    assert (expected in err) == warned
+    assert not log_dir.exists()
 
 
 if __name__ == "__main__":
