@@ -10,9 +10,9 @@ import tensorflow as tf
 
 from bench import devices
 from bench import timing
+from vaeseq.examples.text import evaluate
 from vaeseq.examples.text import hparams as text_hparams
 from vaeseq.examples.text import model
-from vaeseq.examples.text import scoring
 
 
 def measure(params: dict) -> dict:
@@ -31,7 +31,7 @@ def measure(params: dict) -> dict:
     hparams = text_hparams.make_hparams(params["hparams"], vae_type=params["vae_type"])
     vae = model.make_model(hparams, params["vocab_size"])
     num_samples = hparams.log_prob_samples if params["iw"] else 0
-    scorer = scoring.Scorer(vae, hparams.sequence_size, hparams.batch_size, num_samples)
+    scorer = evaluate.Scorer(vae, hparams.sequence_size, hparams.batch_size, num_samples)
     rng = np.random.default_rng(0)
     windows = rng.integers(0, params["vocab_size"], dtype=np.int32,
                            size=(params["eval_windows"], hparams.sequence_size))

@@ -13,7 +13,6 @@ from bench import devices
 from bench import timing
 from vaeseq.examples.text import hparams as text_hparams
 from vaeseq.examples.text import model
-from vaeseq.examples.text import sampling
 from vaeseq.examples.text import vocab
 
 
@@ -36,7 +35,7 @@ def measure(params: dict) -> dict:
     tf.random.set_seed(0)
     hparams = text_hparams.make_hparams(params["hparams"], vae_type=params["vae_type"])
     chars = vocabulary()
-    sampler = sampling.Sampler(model.make_model(hparams, chars.size), chars)
+    sampler = model.Sampler(model.make_model(hparams, chars.size), chars)
     count, length = params["gen_sequences"], params["gen_length"]
     # The sampler is traced once for any length: trace (and warm up) on a short one.
     first_s = timing.time_call(lambda: sampler.sample(count, 2, count, seed=0))

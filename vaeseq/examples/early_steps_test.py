@@ -18,7 +18,7 @@ from vaeseq import testing
 from vaeseq.examples.common import events
 from vaeseq.examples.midi import testdata
 from vaeseq.examples.midi import train as midi_train
-from vaeseq.examples.text import training as text_training
+from vaeseq.examples.text import train as text_train
 
 pytestmark = pytest.mark.slow  # End to end: the slow tier (make test-slow).
 
@@ -48,10 +48,10 @@ def test_the_first_steps_stay_bounded(example, size, tmp_path):
     flag = ",".join(part for part in ("vae_type=SRNN", SIZES[example][size]) if part)
     devnull = open(os.devnull, "w", encoding="utf-8")
     if example == "text":
-        schedule = text_training.Schedule(STEPS, log_every=1, valid_every=10**6,
-                                          save_every=10**6)
-        text_training.train(log_dir, text_corpus(tmp_path), schedule, hparams=flag, seed=1,
-                            progress_stream=devnull)
+        schedule = text_train.Schedule(STEPS, log_every=1, valid_every=10**6,
+                                       save_every=10**6)
+        text_train.train(log_dir, text_corpus(tmp_path), schedule, hparams=flag, seed=1,
+                         progress_stream=devnull)
     else:
         schedule = midi_train.Schedule(STEPS, log_every=1, valid_every=10**6,
                                        save_every=10**6)

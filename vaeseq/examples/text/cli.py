@@ -2,9 +2,11 @@
 
 Each command takes the flags it uses (`add_flags`; `vaeseq-text COMMAND
 --help` lists them with their defaults, `vaeseq-text hparams` the
-hyperparameters); the Bazel binaries `train`, `generate`, `evaluate` and
-`export` run one command each. Under `bazel run`, relative paths are taken relative
-to the directory Bazel was run from (`BUILD_WORKING_DIRECTORY`).
+hyperparameters). The Bazel binaries `train`, `generate`, `evaluate` and
+`export` run this module with their command as the first argument, so that
+`bazel run //vaeseq/examples/text:train -- FLAGS` is `vaeseq-text train
+FLAGS`. Under `bazel run`, relative paths are taken relative to the
+directory Bazel was run from (`BUILD_WORKING_DIRECTORY`).
 
 Exit status (`vaeseq.examples.common.cli`): 0 on success, also when a
 signal (Ctrl-C, SIGTERM) stopped training and a checkpoint was saved; 2 for
@@ -27,7 +29,7 @@ path that is not in the working directory is looked for in
     vaeseq-text export --log_dir /tmp/text --export_dir /tmp/text-model
 
 `export` writes a TensorFlow SavedModel that generates and scores text
-without vaeseq (see `vaeseq.examples.text.exporting`); it refuses an
+without vaeseq (see `vaeseq.examples.text.export`); it refuses an
 `--export_dir` that exists and is not an empty folder.
 """
 
@@ -39,9 +41,8 @@ from typing import Sequence
 from vaeseq.examples.common import cli
 from vaeseq.examples.common import distributed
 from vaeseq.examples.common import errors
-from vaeseq.examples.text import corpus
+from vaeseq.examples.text import data
 from vaeseq.examples.text import hparams as text_hparams
-from vaeseq.examples.text import vocab
 
 SEPARATOR = "=" * 80
 # Enough for a bits-per-character estimate; a whole corpus (Tiny
@@ -84,15 +85,14 @@ def add_flags(parser: argparse.ArgumentParser, command: str) -> None:
             "an empty folder)")
 
 
-def make_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The parser of one command, or of `vaeseq-text COMMAND` if None."""
-    return COMMAND_LINE.parser(command)
+def main(argv: Sequence[str] | None = None) -> int:
+    """Runs `vaeseq-text COMMAND [flags]`; returns the exit status.
 
-
-def main(argv: Sequence[str] | None = None,
-         command: str | None = None) -> int:
-    """Runs a command; returns the exit status (see `CommandLine.main`)."""
-    return COMMAND_LINE.main(argv, command)
+    Args:
+        argv: the command and its flags; `sys.argv[1:]` if None (see
+            `CommandLine.main`).
+    """
+    return COMMAND_LINE.main(argv)
 
 
 def _check(args: argparse.Namespace) -> None:
@@ -111,17 +111,17 @@ def _check(args: argparse.Namespace) -> None:
     named = [args.train_corpus, getattr(args, "valid_corpus", None),
              *getattr(args, "eval_corpus", "").split(",")]
     for name in named:
-        if name and name not in corpus.CORPUS_NAMES:
-            corpus.resolve_corpus(name)  # Raises if found nowhere.
+        if name and name not in data.CORPUS_NAMES:
+            data.resolve_corpus(name)  # Raises if found nowhere.
 
 
 def _run_train(args: argparse.Namespace) -> int:
-    training = cli.import_quietly("vaeseq.examples.text.training")
+    train = cli.import_quietly("vaeseq.examples.text.train")
     strategy = distributed.strategy_from_flags(args)  # Before other TF work.
-    schedule = training.Schedule(
+    schedule = train.Schedule(
         iters=args.iters, log_every=args.log_every,
         valid_every=args.valid_every, save_every=args.save_every)
-    result = training.train(
+    result = train.train(
         args.log_dir, args.train_corpus, schedule,
         valid_corpus=args.valid_corpus, hparams=args.hparams, seed=args.seed,
         strategy=strategy)
@@ -130,8 +130,8 @@ def _run_train(args: argparse.Namespace) -> int:
 
 
 def _run_generate(args: argparse.Namespace) -> int:
-    sampling = cli.import_quietly("vaeseq.examples.text.sampling")
-    texts = sampling.generate(
+    model = cli.import_quietly("vaeseq.examples.text.model")
+    texts = model.generate(
         args.log_dir, samples=args.samples, hparams=args.hparams,
         train_corpus=args.train_corpus, seed=args.seed)
     for text in texts:  # Each is printed as soon as its batch is drawn.
@@ -142,8 +142,9 @@ def _run_generate(args: argparse.Namespace) -> int:
 
 def _run_evaluate(args: argparse.Namespace) -> int:
     corpora = [name for name in args.eval_corpus.split(",") if name]
-    evaluation = cli.import_quietly("vaeseq.examples.text.evaluation")
-    results = evaluation.evaluate(
+    evaluate = cli.import_quietly("vaeseq.examples.text.evaluate")
+    vocab = cli.import_quietly("vaeseq.examples.text.vocab")
+    results = evaluate.evaluate(
         args.log_dir, corpora, hparams=args.hparams,
         train_corpus=args.train_corpus, seed=args.seed,
         max_chars=args.max_eval_chars or None)
@@ -163,9 +164,9 @@ def _run_evaluate(args: argparse.Namespace) -> int:
 
 
 def _run_export(args: argparse.Namespace) -> int:
-    exporting = cli.import_quietly("vaeseq.examples.text.exporting")
-    exporting.export(args.log_dir, args.export_dir, hparams=args.hparams,
-                     train_corpus=args.train_corpus)
+    export = cli.import_quietly("vaeseq.examples.text.export")
+    export.export(args.log_dir, args.export_dir, hparams=args.hparams,
+                  train_corpus=args.train_corpus)
     print(f"SavedModel written to {args.export_dir}", file=sys.stderr)
     return 0
 
@@ -178,12 +179,12 @@ def _resolve_paths(args: argparse.Namespace, base: str) -> None:
     """
 
     def resolve(name: str | None) -> str | None:
-        if not name or name in corpus.CORPUS_NAMES:
+        if not name or name in data.CORPUS_NAMES:
             return name
         path = cli.resolve_path(base, name)
         if os.path.exists(path):
             return path
-        return corpus.in_data_dir_or_none(name) or path
+        return data.in_data_dir_or_none(name) or path
 
     args.train_corpus = resolve(args.train_corpus)
     if args.command == "train":

@@ -13,7 +13,7 @@ import pytest
 
 from vaeseq import testing
 from vaeseq.examples.text import cli
-from vaeseq.examples.text import corpus
+from vaeseq.examples.text import data
 
 REPO_ROOT = pathlib.Path(os.path.abspath(__file__)).parents[3]
 
@@ -73,7 +73,7 @@ def test_train_unreadable_corpus(tmp_path, monkeypatch, capsys):
     def denying_open(file, *args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied", file)
 
-    monkeypatch.setattr(corpus, "open", denying_open, raising=False)
+    monkeypatch.setattr(data, "open", denying_open, raising=False)
     status, _, err = run_cli(
         ["train", "--train_corpus", write(tmp_path / "c.txt", b"x" * 99),
          "--log_dir", str(tmp_path / "log")], capsys)
@@ -100,15 +100,15 @@ def corrupt_state(log_dir):
 
 def truncate_data(log_dir):
     path = os.path.join(log_dir, "ckpt-3.data-00000-of-00001")
-    data = pathlib.Path(path).read_bytes()
-    write(path, data[:len(data) // 2])
+    content = pathlib.Path(path).read_bytes()
+    write(path, content[:len(content) // 2])
 
 
 def scramble_data(log_dir):
     path = os.path.join(log_dir, "ckpt-3.data-00000-of-00001")
-    data = bytearray(pathlib.Path(path).read_bytes())
-    data[100:200] = bytes(100)
-    write(path, bytes(data))
+    content = bytearray(pathlib.Path(path).read_bytes())
+    content[100:200] = bytes(100)
+    write(path, bytes(content))
 
 
 def corrupt_index(log_dir):
@@ -260,6 +260,26 @@ def test_evaluate_caps_and_counts_oov(trained_dir, corpora, tmp_path,
          "--max_eval_chars", "-1"], capsys)
     assert_one_line_error(status, err, "evaluate")
     assert "--max_eval_chars must be >= 0, got -1." in err
+
+
+@pytest.mark.parametrize("command, flags, message", [
+    ("train", [], "train needs --train_corpus."),
+    ("generate", ["--samples", "0"], "--samples must be >= 1, got 0."),
+    ("evaluate", ["--max_eval_chars", "-1"], "--max_eval_chars must be >= 0, got -1."),
+    ("export", [], "export needs --export_dir."),
+])
+def test_runs_as_a_script_with_the_command_first(command, flags, message,
+                                                 tmp_path):
+    """The Bazel binaries (BUILD) run cli.py so, e.g. `cli.py train FLAGS`."""
+    log_dir = tmp_path / "log"
+    result = subprocess.run(
+        [sys.executable, cli.__file__, command, "--log_dir", str(log_dir), *flags],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+        env=dict(os.environ, PYTHONPATH=str(REPO_ROOT)))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == f"vaeseq-text {command}: error: {message}\n"
+    assert not result.stdout
+    assert not log_dir.exists()
 
 
 def test_help_documents_the_eval_cap_and_data_dir(capsys):

@@ -11,7 +11,7 @@ from pydoc_data import topics
 # The shared fixtures `copy_of_trained` and `dir_state`.
 from vaeseq.examples.common.test_support import fixture_copy_of_trained  # pylint: disable=unused-import
 from vaeseq.examples.common.test_support import fixture_dir_state  # pylint: disable=unused-import
-from vaeseq.examples.text import training
+from vaeseq.examples.text import train
 
 # Tiny sizes: every model trains, samples and scores in well under a second
 # once traced.
@@ -47,9 +47,9 @@ def fixture_trained_dir(tmp_path_factory, corpora) -> str:
     Read-only for tests: see `copy_of_trained`.
     """
     log_dir = str(tmp_path_factory.mktemp("trained") / "log")
-    result = training.train(
-        log_dir, corpora["train"], training.Schedule(TRAINED_STEPS),
+    result = train.train(
+        log_dir, corpora["train"], train.Schedule(TRAINED_STEPS),
         valid_corpus=corpora["valid"], hparams="vae_type=SRNN," + TINY_HPARAMS,
         seed=1)
-    assert result == training.TrainResult(TRAINED_STEPS, None)
+    assert result == train.TrainResult(TRAINED_STEPS, None)
     return log_dir

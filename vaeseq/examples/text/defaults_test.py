@@ -11,8 +11,8 @@ import pytest
 
 from vaeseq import hparams as library_hparams
 from vaeseq import testing
-from vaeseq.examples.text import evaluation
-from vaeseq.examples.text import training
+from vaeseq.examples.text import evaluate
+from vaeseq.examples.text import train
 
 # Small widths, every optimisation hyperparameter at its default.
 SIZES = ("rnn_hidden_sizes=[32],sequence_size=16,batch_size=8,latent_size=4,"
@@ -31,18 +31,18 @@ def fixture_corpora(tmp_path_factory):
 
 
 def held_out_elbo(log_dir, valid):
-    scores = evaluation.evaluate(log_dir, [valid], seed=3, progress_stream=open("/dev/null", "w"))
+    scores = evaluate.evaluate(log_dir, [valid], seed=3, progress_stream=open("/dev/null", "w"))
     return scores[valid]["elbo_per_step"]
 
 
 def elbos(tmp_path, corpora, flag):
     """Held-out ELBO (nats/char) after 1 and after `STEPS` training steps."""
-    train, valid = corpora
+    train_corpus, valid = corpora
     log_dir = str(tmp_path / "run")
     got = []
     for steps in (1, STEPS):
-        training.train(log_dir, train, training.Schedule(steps, valid_every=10**6), hparams=flag,
-                       seed=1, progress_stream=open("/dev/null", "w"))
+        train.train(log_dir, train_corpus, train.Schedule(steps, valid_every=10**6), hparams=flag,
+                    seed=1, progress_stream=open("/dev/null", "w"))
         got.append(held_out_elbo(log_dir, valid))
     return got
 

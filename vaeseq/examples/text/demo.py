@@ -23,7 +23,7 @@ import time
 
 from vaeseq.examples.common import cli
 from vaeseq.examples.common import files
-from vaeseq.examples.text import corpus
+from vaeseq.examples.text import data
 
 # A small model; the optimisation is the library's default
 # (docs/hyperparameters.md).
@@ -36,12 +36,12 @@ SAMPLE_LENGTH = 300
 def _corpus_text() -> tuple[str, str]:
     """Returns (name, text) of Tiny Shakespeare, or of pydocs instead."""
     try:
-        return "tinyshakespeare", corpus.read_corpus(
-            corpus.resolve_corpus("tinyshakespeare"))
-    except corpus.CorpusError as err:
+        return "tinyshakespeare", data.read_corpus(
+            data.resolve_corpus("tinyshakespeare"))
+    except data.CorpusError as err:
         print(f"Tiny Shakespeare is not available ({err}); training on the "
               "Python docs (pydocs) instead.")
-        return "pydocs", corpus.read_corpus(corpus.resolve_corpus("pydocs"))
+        return "pydocs", data.read_corpus(data.resolve_corpus("pydocs"))
 
 
 def _write(directory: str, name: str, text: str) -> str:
@@ -53,16 +53,15 @@ def _write(directory: str, name: str, text: str) -> str:
 def main() -> int:
     """Runs the demo; returns the exit status."""
     # TensorFlow's start-up messages (a failed CUDA probe...) stay hidden.
-    dataset = cli.import_quietly("vaeseq.examples.text.dataset")
-    evaluation = cli.import_quietly("vaeseq.examples.text.evaluation")
-    sampling = cli.import_quietly("vaeseq.examples.text.sampling")
-    training = cli.import_quietly("vaeseq.examples.text.training")
+    evaluate = cli.import_quietly("vaeseq.examples.text.evaluate")
+    model = cli.import_quietly("vaeseq.examples.text.model")
+    train = cli.import_quietly("vaeseq.examples.text.train")
     seconds = float(os.environ.get("VAESEQ_DEMO_SECONDS", "180"))
     eval_chars = int(os.environ.get("VAESEQ_DEMO_EVAL_CHARS", "20000"))
     directory = (os.environ.get("VAESEQ_DEMO_DIR")
                  or tempfile.mkdtemp(prefix="vaeseq-text-demo-"))
     name, text = _corpus_text()
-    train_text, valid_text = dataset.split_text(text, 0.1)
+    train_text, valid_text = data.split_text(text, 0.1)
     train_path = _write(directory, f"{name}-train.txt", train_text)
     eval_paths = [_write(directory, f"{name}-valid.txt",
                          valid_text[:eval_chars])]
@@ -71,23 +70,23 @@ def main() -> int:
     if name == "tinyshakespeare" and os.path.isfile(austen):
         eval_paths.append(_write(
             directory, "pride_and_prejudice-sample.txt",
-            corpus.read_corpus(austen)[:eval_chars]))
+            data.read_corpus(austen)[:eval_chars]))
     log_dir = os.path.join(directory, "log")
 
     print(f"== Training a small SRNN on {name} for {seconds:.0f} s "
           f"(VAESEQ_DEMO_SECONDS) in {log_dir}")
     started = time.monotonic()
-    result = training.train(
+    result = train.train(
         log_dir, train_path,
-        training.Schedule(10**9, valid_every=500, save_every=500,
-                          max_seconds=seconds),
+        train.Schedule(10**9, valid_every=500, save_every=500,
+                       max_seconds=seconds),
         valid_corpus=eval_paths[0], hparams=HPARAMS, seed=0)
     trained = time.monotonic()
     print(f"Stopped at step {result.step} ({result.stopped_by}) after "
           f"{trained - started:.0f} s.")
 
     print(f"\n== {SAMPLES} samples of {SAMPLE_LENGTH} characters")
-    for sample in sampling.generate(
+    for sample in model.generate(
             log_dir, samples=SAMPLES, hparams=f"sequence_size={SAMPLE_LENGTH}",
             seed=0):
         print(sample)
@@ -96,7 +95,7 @@ def main() -> int:
     sampled = time.monotonic()
     print("\n== Bits per character (importance-weighted bound) on "
           f"{eval_chars} characters of each corpus")
-    scores = evaluation.evaluate(log_dir, eval_paths, seed=0)
+    scores = evaluate.evaluate(log_dir, eval_paths, seed=0)
     for path, values in scores.items():
         print(f"{os.path.basename(path)}: {values['bits_per_step']:.3f} "
               f"bits/char ({values['num_steps']} characters)")

@@ -1,4 +1,4 @@
-"""Tests for exporting.py and exported.py: a SavedModel used without vaeseq."""
+"""Tests for export.py: a SavedModel used without vaeseq; the vocabulary as ops."""
 
 import io
 import json
@@ -13,9 +13,9 @@ import tensorflow as tf
 from vaeseq import testing
 from vaeseq.examples.common import models
 from vaeseq.examples.common import sampler
-from vaeseq.examples.text import evaluation
-from vaeseq.examples.text import exporting
-from vaeseq.examples.text import rundir
+from vaeseq.examples.text import evaluate
+from vaeseq.examples.text import export
+from vaeseq.examples.text import model
 from vaeseq.examples.text import vocab
 
 # Four windows of the tiny run's 8 characters (one batch of evaluate's, so
@@ -59,7 +59,7 @@ print(json.dumps({
 @pytest.fixture(name="export_dir", scope="module")
 def fixture_export_dir(trained_dir, tmp_path_factory) -> str:
     export_dir = str(tmp_path_factory.mktemp("export") / "model")
-    exporting.export(trained_dir, export_dir)
+    export.export(trained_dir, export_dir)
     return export_dir
 
 
@@ -83,8 +83,8 @@ def test_saved_model_generates_and_scores_without_vaeseq(
     assert not got["vaeseq_imported"]
     assert got["signatures"] == ["generate", "score"]
 
-    hparams, vocabulary, vae = rundir.load_trained(trained_dir, None)
-    with open(os.path.join(trained_dir, rundir.VOCAB_FILE),
+    hparams, vocabulary, vae = model.load_trained(trained_dir, None)
+    with open(os.path.join(trained_dir, model.VOCAB_FILE),
               encoding="utf-8") as f:
         assert got["assets"]["vocab_file"] == json.load(f)
     assert got["assets"]["hparams_file"] == json.loads(hparams.to_json())
@@ -100,8 +100,8 @@ def test_saved_model_generates_and_scores_without_vaeseq(
     # Scores are evaluate's, which draws with the same two seeds.
     text_path = tmp_path / "text.txt"
     text_path.write_text(TEXT, encoding="utf-8")
-    want = evaluation.evaluate(trained_dir, [str(text_path)], seed=5,
-                               progress_stream=io.StringIO())
+    want = evaluate.evaluate(trained_dir, [str(text_path)], seed=5,
+                             progress_stream=io.StringIO())
     assert want[str(text_path)]["num_steps"] == 32
     assert want[str(text_path)]["oov_chars"] == 1
     np.testing.assert_allclose(
@@ -121,12 +121,12 @@ def test_saved_model_generates_and_scores_without_vaeseq(
 
 def test_export_keeps_hparams_overrides(trained_dir, tmp_path):
     export_dir = str(tmp_path / "model")
-    exporting.export(trained_dir, export_dir,
-                     hparams="sequence_size=4,log_prob_samples=3")
-    model = tf.saved_model.load(export_dir)
-    scores = model.score(tf.constant(["abcdefghij"]), tf.constant([1, 2]))
+    export.export(trained_dir, export_dir,
+                  hparams="sequence_size=4,log_prob_samples=3")
+    loaded = tf.saved_model.load(export_dir)
+    scores = loaded.score(tf.constant(["abcdefghij"]), tf.constant([1, 2]))
     assert scores["num_chars"].numpy().tolist() == [8]
-    with open(model.hparams_file.asset_path.numpy(), encoding="utf-8") as f:
+    with open(loaded.hparams_file.asset_path.numpy(), encoding="utf-8") as f:
         saved = json.load(f)
     assert (saved["sequence_size"], saved["log_prob_samples"]) == (4, 3)
 
@@ -137,8 +137,34 @@ def test_failed_export_leaves_nothing(trained_dir, tmp_path, monkeypatch):
 
     monkeypatch.setattr(tf.saved_model, "save", failing_save)
     with pytest.raises(OSError, match="disk full"):
-        exporting.export(trained_dir, str(tmp_path / "model"))
+        export.export(trained_dir, str(tmp_path / "model"))
     assert not os.listdir(tmp_path)
+
+
+@pytest.mark.parametrize("oov_buckets", [1, 3])
+def test_encode_matches_vocabulary(oov_buckets):
+    vocabulary = vocab.Vocabulary("eta ô", oov_buckets)
+    texts = ["a tea", "", "zô€\U0001f600e", "teeeta"]
+    ids = export.GraphVocabulary(vocabulary).encode(tf.constant(texts))
+    assert ids.dtype == tf.int32
+    for row, text in zip(ids.to_list(), texts):
+        np.testing.assert_array_equal(row, vocabulary.encode(text))
+
+
+def test_encode_reads_bad_utf8_as_replacement():
+    vocabulary = vocab.Vocabulary("ab", 2)
+    ids = export.GraphVocabulary(vocabulary).encode(
+        tf.constant([b"a\xffb"]))
+    np.testing.assert_array_equal(
+        ids.to_list()[0], vocabulary.encode("a" + vocab.REPLACEMENT_CHAR + "b"))
+
+
+def test_decode_matches_vocabulary():
+    vocabulary = vocab.Vocabulary("xyé", 2)
+    ids = np.array([[0, 1, 2, 3], [4, 2, 2, 0]], np.int32)
+    texts = export.GraphVocabulary(vocabulary).decode(tf.constant(ids))
+    assert [t.decode("utf-8") for t in texts.numpy()] == [
+        vocabulary.decode(row) for row in ids]
 
 
 if __name__ == "__main__":

@@ -1,4 +1,16 @@
-"""Character vocabulary with hashed out-of-vocabulary buckets."""
+"""The character vocabulary, and its digest in checkpoints.
+
+`Vocabulary` maps characters to ids, with hashed out-of-vocabulary buckets;
+a run saves it as `vocab.json` (see `model`).
+
+Checkpoints hold `vocabulary_sha256` (`DIGEST_ATTRIBUTE`), the
+`Vocabulary.digest()` of the vocabulary the model was trained with, so that
+a `vocab.json` changed since (characters reordered, another run's vocabulary
+of the same size) is an error when the checkpoint is loaded
+(`check_digest`) instead of mapping characters to the wrong ids.
+Checkpoints written before the digest was saved lack it; they load
+unchecked, and training on from one saves the digest.
+"""
 
 import collections
 import hashlib
@@ -6,10 +18,14 @@ import json
 from typing import Sequence
 
 import numpy as np
+import tensorflow as tf
 
 from vaeseq.examples.common import files
+from vaeseq.examples.common import rundir as common_rundir
 
 REPLACEMENT_CHAR = "\ufffd"
+# The attribute of a run's `tf.train.Checkpoint` that holds the digest.
+DIGEST_ATTRIBUTE = "vocabulary_sha256"
 
 
 def oov_warning(corpus_name: str, oov_chars: int, scored_chars: int) -> str:
@@ -150,3 +166,53 @@ class Vocabulary:
     def __repr__(self) -> str:
         return (f"Vocabulary(chars={''.join(self._chars)!r}, "
                 f"oov_buckets={self._oov_buckets})")
+
+
+class VocabularyDigest(tf.train.experimental.PythonState):
+    """A digest saved as a string in a checkpoint (see `DIGEST_ATTRIBUTE`).
+
+    Attributes:
+        value: the hex sha256 of `Vocabulary.digest()`, or None before
+            anything was restored into a digest made empty.
+    """
+
+    def __init__(self, value: str | None):
+        self.value = value
+
+    def serialize(self) -> str:
+        """The string saved in the checkpoint."""
+        return self.value
+
+    def deserialize(self, string_value: bytes) -> None:
+        """Takes the value restored from a checkpoint."""
+        self.value = string_value.decode("ascii")
+
+
+def saved_digest(checkpoint_path: str) -> str | None:
+    """The vocabulary digest saved in a checkpoint, or None if it has none.
+
+    The checkpoint must be readable (`model.restore` checks that).
+    """
+    digest = VocabularyDigest(None)
+    tf.train.Checkpoint(**{DIGEST_ATTRIBUTE: digest}).restore(
+        checkpoint_path).expect_partial()
+    return digest.value
+
+
+def check_digest(vocabulary: Vocabulary, vocab_path: str,
+                 checkpoint_path: str) -> None:
+    """Raises LogDirError if the checkpoint was trained with another vocabulary.
+
+    Args:
+        vocabulary: the vocabulary read from `vocab_path`.
+        vocab_path: its file, for the message.
+        checkpoint_path: the checkpoint's prefix; one without a digest
+            (written before digests were saved) passes.
+    """
+    saved = saved_digest(checkpoint_path)
+    if saved is not None and saved != vocabulary.digest():
+        raise common_rundir.LogDirError(
+            f"Vocabulary {vocab_path} is not the one checkpoint "
+            f"{checkpoint_path} was trained with (its sha256 is "
+            f"{vocabulary.digest()[:12]}..., the checkpoint's {saved[:12]}...): "
+            "the file was changed or replaced; restore the run's own copy.")

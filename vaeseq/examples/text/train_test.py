@@ -1,4 +1,4 @@
-"""Tests for training.py: what a run writes, resuming, stopping early."""
+"""Tests for train.py: what a run writes, resuming, stopping early, warnings."""
 
 import glob
 import json
@@ -10,7 +10,7 @@ import tensorflow as tf
 from vaeseq import testing
 from vaeseq.examples.common import errors
 from vaeseq.examples.common import rundir
-from vaeseq.examples.text import training
+from vaeseq.examples.text import train
 from vaeseq.examples.text import vocab
 
 GLOBAL_STEP = "train_ops/global_step/.ATTRIBUTES/VARIABLE_VALUE"
@@ -58,9 +58,9 @@ def test_summaries(trained_dir):
 
 
 def test_resume_continues_to_iters(copy_of_trained, corpora):
-    result = training.train(
-        copy_of_trained, corpora["train"], training.Schedule(5, save_every=2))
-    assert result == training.TrainResult(5, None)
+    result = train.train(
+        copy_of_trained, corpora["train"], train.Schedule(5, save_every=2))
+    assert result == train.TrainResult(5, None)
     assert checkpoint_value(copy_of_trained, GLOBAL_STEP) == 5
     # Adam's own step counter was restored too: 3 earlier steps + 2 now.
     assert checkpoint_value(copy_of_trained, ADAM_STEP) == 5
@@ -71,9 +71,9 @@ def test_resume_continues_to_iters(copy_of_trained, corpora):
 
 def test_nothing_to_do_at_iters(copy_of_trained, corpora, dir_state):
     before = dir_state(copy_of_trained)
-    result = training.train(
-        copy_of_trained, corpora["train"], training.Schedule(2))
-    assert result == training.TrainResult(3, None)
+    result = train.train(
+        copy_of_trained, corpora["train"], train.Schedule(2))
+    assert result == train.TrainResult(3, None)
     after = dir_state(copy_of_trained)
     # Only a new (empty) TensorBoard event file.
     assert {name: value for name, value in after.items()
@@ -83,30 +83,47 @@ def test_nothing_to_do_at_iters(copy_of_trained, corpora, dir_state):
 
 
 def test_time_limit(copy_of_trained, corpora):
-    result = training.train(
+    result = train.train(
         copy_of_trained, corpora["train"],
-        training.Schedule(100, max_seconds=0))
-    assert result == training.TrainResult(3, "time limit")
+        train.Schedule(100, max_seconds=0))
+    assert result == train.TrainResult(3, "time limit")
     assert checkpoint_value(copy_of_trained, GLOBAL_STEP) == 3
 
 
 @pytest.mark.parametrize("schedule, message", [
-    (training.Schedule(-1), "iters"),
-    (training.Schedule(5, log_every=0), "log_every"),
-    (training.Schedule(5, valid_every=0), "valid_every"),
-    (training.Schedule(5, save_every=0), "save_every"),
+    (train.Schedule(-1), "iters"),
+    (train.Schedule(5, log_every=0), "log_every"),
+    (train.Schedule(5, valid_every=0), "valid_every"),
+    (train.Schedule(5, save_every=0), "save_every"),
 ])
 def test_bad_schedule(schedule, message, corpora, tmp_path):
     log_dir = str(tmp_path / "log")
     with pytest.raises(errors.InputError, match=message):
-        training.train(log_dir, corpora["train"], schedule)
+        train.train(log_dir, corpora["train"], schedule)
     assert not os.path.exists(log_dir)
 
 
 def test_checkpoint_without_config_is_an_error(copy_of_trained, corpora):
     os.remove(os.path.join(copy_of_trained, rundir.HPARAMS_FILE))
     with pytest.raises(rundir.LogDirError, match="lacks hparams.json"):
-        training.train(copy_of_trained, corpora["train"], training.Schedule(5))
+        train.train(copy_of_trained, corpora["train"], train.Schedule(5))
+
+
+@pytest.mark.parametrize("extra, warned", [("eee", False), ("\u2603" * 3, True)])
+def test_valid_oov_warning(extra, warned, corpora, tiny_hparams, tmp_path,
+                           capsys):
+    with open(corpora["valid"], encoding="utf-8") as f:
+        valid = tmp_path / "valid.txt"
+        valid.write_text(extra + f.read()[:37], encoding="utf-8")
+    log_dir = tmp_path / "log"
+    prepared = train.prepare(str(log_dir), corpora["train"], str(valid),
+                             tiny_hparams, 0)
+    assert prepared.valid_windows.shape == (5, 8)
+    err = capsys.readouterr().err
+    expected = (f"warning: {valid}: 3 of the 40 characters scored are "
+                "outside the model's vocabulary")
+    assert (expected in err) == warned
+    assert not log_dir.exists()
 
 
 if __name__ == "__main__":
