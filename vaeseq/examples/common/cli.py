@@ -1,8 +1,8 @@
 """The command lines of the examples: `vaeseq-<example> COMMAND [flags]`.
 
-`CommandLine` builds an example's parser (one set of flags for every
-command, or one command alone for a Bazel binary) and runs a command with
-the exit status every example shares:
+`CommandLine` builds an example's parser (`prog COMMAND [flags]`; a Bazel
+binary runs the same module with its command as the first argument) and
+runs a command with the exit status every example shares:
 
 * 0 on success, also when a signal (Ctrl-C, SIGTERM) stopped training and
   a checkpoint was saved;
@@ -109,14 +109,8 @@ class CommandLine:
     spec: ExampleHParams | None = None
     check: Callable[[argparse.Namespace], None] | None = None
 
-    def parser(self, command: str | None = None) -> argparse.ArgumentParser:
-        """The parser of one command, or of `prog COMMAND` if None."""
-        if command is not None:
-            parser = Parser(prog=command, description=self.description,
-                            formatter_class=HelpFormatter)
-            self._add_flags(parser, command)
-            parser.set_defaults(command=command)
-            return parser
+    def parser(self) -> argparse.ArgumentParser:
+        """The parser of `prog COMMAND [flags]`."""
         parser = Parser(prog=self.prog, description=self.description,
                         formatter_class=HelpFormatter)
         subparsers = parser.add_subparsers(
@@ -136,23 +130,19 @@ class CommandLine:
         if command in self.train_commands:
             distributed.add_flags(parser)
 
-    def main(self, argv: Sequence[str] | None = None,
-             command: str | None = None) -> int:
+    def main(self, argv: Sequence[str] | None = None) -> int:
         """Runs a command; returns the exit status.
 
         Args:
-            argv: the arguments after the program name; `sys.argv[1:]` if
-                None.
-            command: run this command, with `argv` holding only flags (the
-                program is then named after the command); if None, `argv`
-                starts with the command.
+            argv: the command and its flags (the arguments after the
+                program's name); `sys.argv[1:]` if None.
         """
-        parser = self.parser(command)
+        parser = self.parser()
         args = parser.parse_args(sys.argv[1:] if argv is None else argv)
         if args.command == HPARAMS_COMMAND:
             print(self.spec.describe(), end="")
             return 0
-        prog = parser.prog if command else f"{parser.prog} {args.command}"
+        prog = f"{parser.prog} {args.command}"
         base = os.environ.get("BUILD_WORKING_DIRECTORY")
         if base:
             for name in self.path_flags:

@@ -42,12 +42,11 @@ COMMAND_LINE = cli.CommandLine(
     add_flags=add_flags, path_flags=("log_dir",))
 
 
-def test_commands_and_single_command(capsys):
+def test_commands(capsys):
     assert COMMAND_LINE.main(["evaluate", "--log_dir", "d"]) == 0
     assert capsys.readouterr().out == "evaluate d None\n"
-    assert COMMAND_LINE.main(["--log_dir", "e"], command="train") == 0
+    assert COMMAND_LINE.main(["train", "--log_dir", "e"]) == 0
     assert capsys.readouterr().out == "train e None\n"
-    assert COMMAND_LINE.parser("train").prog == "train"
 
 
 @pytest.mark.parametrize("raised, status, message", [
@@ -89,8 +88,8 @@ def test_usage_errors_are_one_line(capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("vaeseq-toy train: error:")
     with pytest.raises(SystemExit):
-        COMMAND_LINE.main([], command="train")
-    assert capsys.readouterr().err.startswith("train: error: the following")
+        COMMAND_LINE.main(["train"])
+    assert capsys.readouterr().err.startswith("vaeseq-toy train: error: the following")
     with pytest.raises(SystemExit):
         COMMAND_LINE.main([])
     assert capsys.readouterr().err.startswith("vaeseq-toy: error:")

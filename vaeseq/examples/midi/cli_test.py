@@ -14,6 +14,8 @@ from vaeseq.examples.midi import cli
 from vaeseq.examples.midi import data
 from vaeseq.examples.midi import testdata
 
+pytestmark = pytest.mark.slow  # End to end: the slow tier (make test-slow).
+
 REPO_ROOT = pathlib.Path(os.path.abspath(__file__)).parents[3]
 
 

@@ -8,11 +8,15 @@ VAE-Seq settings (the preset `vaeseq2017`) do.
 
 import io
 
+import pytest
+
 from vaeseq import hparams as library_hparams
 from vaeseq import testing
 from vaeseq.examples.midi import evaluate
 from vaeseq.examples.midi import testdata
 from vaeseq.examples.midi import train
+
+pytestmark = pytest.mark.slow  # End to end: the slow tier (make test-slow).
 
 # Small widths, every optimisation hyperparameter at its default.
 SIZES = ("vae_type=SRNN,rnn_hidden_sizes=[32],latent_size=4,sequence_size=16,batch_size=8,"

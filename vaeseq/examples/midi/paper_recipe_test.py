@@ -12,6 +12,8 @@ from vaeseq.examples.midi import cli
 from vaeseq.examples.midi import paper_recipe
 from vaeseq.examples.midi import testdata
 
+pytestmark = pytest.mark.slow  # End to end: the slow tier (make test-slow).
+
 TINY = testdata.PAPER_TINY_HPARAMS
 
 

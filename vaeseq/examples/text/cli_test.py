@@ -12,8 +12,11 @@ import sys
 import pytest
 
 from vaeseq import testing
+from vaeseq.examples.common import test_support
 from vaeseq.examples.text import cli
 from vaeseq.examples.text import data
+
+pytestmark = pytest.mark.slow  # End to end: the slow tier (make test-slow).
 
 REPO_ROOT = pathlib.Path(os.path.abspath(__file__)).parents[3]
 
@@ -397,7 +400,7 @@ def test_generate_streams_until_interrupted(trained_dir):
             command("generate", "--log_dir", trained_dir, "--samples",
                     "100000000", "--hparams", "batch_size=1"),
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            env=env) as generate:
+            env=env, preexec_fn=test_support.default_sigint) as generate:
         printed = []
         while printed.count(cli.SEPARATOR + "\n") < 2:
             printed.append(generate.stdout.readline())

@@ -14,6 +14,8 @@ from vaeseq import testing
 from vaeseq.examples.text import evaluate
 from vaeseq.examples.text import train
 
+pytestmark = pytest.mark.slow  # End to end: the slow tier (make test-slow).
+
 # Small widths, every optimisation hyperparameter at its default.
 SIZES = ("rnn_hidden_sizes=[32],sequence_size=16,batch_size=8,latent_size=4,"
          "embed_size=16,obs_encoder_fc_layers=[32],obs_decoder_fc_hidden_layers=[32],"

@@ -17,6 +17,8 @@ import pytest
 from vaeseq import testing
 from vaeseq.examples.text import cli_test
 
+pytestmark = pytest.mark.slow  # End to end: the slow tier (make test-slow).
+
 # A tiny model's step takes well under a second once traced; starting
 # TensorFlow and tracing take most of these bounds on a busy machine.
 START_SECONDS = 300
