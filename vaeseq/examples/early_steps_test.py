@@ -15,7 +15,7 @@ import pytest
 from pydoc_data import topics
 
 from vaeseq import testing
-from vaeseq.examples.common import events
+from vaeseq.examples.common import summaries
 from vaeseq.examples.midi import testdata
 from vaeseq.examples.midi import train as midi_train
 from vaeseq.examples.text import train as text_train
@@ -59,7 +59,7 @@ def test_the_first_steps_stay_bounded(example, size, tmp_path):
                          schedule, hparams=flag, seed=1, progress_stream=devnull)
     with open(os.path.join(log_dir, "hparams.json"), encoding="utf-8") as f:
         sequence_size = json.load(f)["sequence_size"]
-    scalars = events.read_scalars(log_dir, ["divergence", "grad_norm"])
+    scalars = summaries.read_scalars(log_dir, ["divergence", "grad_norm"])
     kl_per_step = scalars["divergence"].values / sequence_size
     grad_norm = scalars["grad_norm"].values
     print(f"{example} {size}: KL per step max {kl_per_step.max():.3g}, "

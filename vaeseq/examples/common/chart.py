@@ -5,17 +5,21 @@ axis label above the y axis, tick labels left of and below a frame around
 the plot area, and the x axis label under them. The caller then draws the
 data inside `plot_box`, mapping data to pixels with `to_pixels` (or
 filling the area cell by cell), and encodes the image with `png`.
+
+Axes get round-numbered ticks (`nice_ticks`): multiples of 1, 2 or 5 times
+a power of ten, the smallest such spacing that keeps their number at most
+`most`, so an axis from 0 to 7.3 gets ticks at 0, 1, ..., 7 and one from
+-1830 to -120 gets -1800, -1600, ...
 """
 
 import dataclasses
 import io
+import math
 
 import numpy as np
 from PIL import Image
 from PIL import ImageDraw
 from PIL import ImageFont
-
-from vaeseq.examples.common import ticks
 
 FONT_SIZE = 12
 TICK_LENGTH = 4
@@ -43,10 +47,10 @@ class Axis:
 
 def nice_axis(label: str, low: float, high: float, most: int) -> Axis:
     """An axis from `low` to `high` with at most `most` (>= 2) round ticks."""
-    spacing = ticks.spacing(low, high, most)
+    step = tick_spacing(low, high, most)
     return Axis(label, low, high, tuple(
-        (value, ticks.label(value, spacing))
-        for value in ticks.nice_ticks(low, high, most)))
+        (value, tick_label(value, step))
+        for value in nice_ticks(low, high, most)))
 
 
 class Chart:
@@ -123,3 +127,42 @@ def encode_png(image: Image.Image) -> bytes:
     stream = io.BytesIO()
     image.save(stream, format="PNG")
     return stream.getvalue()
+
+
+# Round-numbered ticks.
+_MANTISSAS = (1.0, 2.0, 5.0)
+# Slack for quotients such as 0.3 / 0.1 = 2.9999999999999996.
+_EPSILON = 1e-9
+
+
+def _indices(low: float, high: float, step: float) -> range:
+    """The integers i with low <= i * step <= high."""
+    return range(math.ceil(low / step - _EPSILON),
+                 math.floor(high / step + _EPSILON) + 1)
+
+
+def tick_spacing(low: float, high: float, most: int = 8) -> float:
+    """The spacing of at most `most` round ticks in [low, high] (low < high)."""
+    if not low < high or most < 2:
+        raise ValueError(f"need low < high and most >= 2, got {low}, {high}, "
+                         f"{most}.")
+    rough = (high - low) / (most - 1)
+    power = 10.0 ** math.floor(math.log10(rough))
+    for mantissa in _MANTISSAS:
+        if len(_indices(low, high, mantissa * power)) <= most:
+            return mantissa * power
+    # Above `rough`, this spacing leaves at most `most` ticks.
+    return 10.0 * power
+
+
+def nice_ticks(low: float, high: float, most: int = 8) -> list[float]:
+    """The round numbers in [low, high] at `tick_spacing(low, high, most)`."""
+    step = tick_spacing(low, high, most)
+    return [index * step for index in _indices(low, high, step)]
+
+
+def tick_label(value: float, step: float) -> str:
+    """`value` with as many decimals as the tick `step` needs: `"0.2"`, `"1800"`."""
+    decimals = max(0, -math.floor(math.log10(step) + _EPSILON))
+    text = f"{value:.{decimals}f}"
+    return "0" if float(text) == 0 else text

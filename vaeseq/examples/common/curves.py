@@ -3,7 +3,7 @@
 At the end of training the chief draws, one panel under the other, the
 ELBO and the KL divergence (the `elbo` and `divergence` scalar summaries
 every example writes) against the global step, over every run of the
-directory (see `events.read_scalars`). `write_or_warn` is what training
+directory (see `summaries.read_scalars`). `write_or_warn` is what training
 calls: drawing never fails a run, it logs a one-line warning instead.
 """
 
@@ -15,8 +15,8 @@ from PIL import Image
 from PIL import ImageDraw
 
 from vaeseq.examples.common import chart
-from vaeseq.examples.common import events
 from vaeseq.examples.common import files
+from vaeseq.examples.common import summaries
 
 FILENAME = "curves.png"
 # The scalars drawn, in panel order, with their axis labels.
@@ -31,7 +31,7 @@ _Y_TICKS = 6
 _LOG = logging.getLogger(__name__)
 
 
-def draw(scalars: dict[str, events.Series]) -> list[chart.Chart]:
+def draw(scalars: dict[str, summaries.Series]) -> list[chart.Chart]:
     """A chart per panel of `PANELS` whose scalar is in `scalars`.
 
     Every chart spans the same steps, from the first to the last step of
@@ -72,7 +72,7 @@ def write(log_dir: str) -> str:
         ValueError: nothing to draw (no `elbo` or `divergence` logged).
         OSError: the file cannot be written.
     """
-    charts = draw(events.read_scalars(log_dir, [tag for tag, _ in PANELS]))
+    charts = draw(summaries.read_scalars(log_dir, [tag for tag, _ in PANELS]))
     picture = Image.new(
         "RGB", (max(panel.image.width for panel in charts),
                 sum(panel.image.height for panel in charts)), chart.BACKGROUND)

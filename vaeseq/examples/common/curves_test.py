@@ -9,7 +9,6 @@ import tensorflow as tf
 
 from vaeseq import testing
 from vaeseq.examples.common import curves
-from vaeseq.examples.common import events
 from vaeseq.examples.common import summaries
 
 
@@ -22,7 +21,7 @@ def log(log_dir, tag, steps, values):
 
 
 def series(steps, values):
-    return events.Series(np.array(steps), np.array(values, np.float64))
+    return summaries.Series(np.array(steps), np.array(values, np.float64))
 
 
 def line_pixels(panel):
@@ -75,7 +74,7 @@ def test_write_stacks_the_panels(tmp_path):
     with open(path, "rb") as f:
         image = tf.io.decode_png(f.read()).numpy()
     elbo, divergence = curves.draw(
-        events.read_scalars(log_dir, ["elbo", "divergence"]))
+        summaries.read_scalars(log_dir, ["elbo", "divergence"]))
     assert image.shape == (elbo.image.height + divergence.image.height,
                            max(elbo.image.width, divergence.image.width), 3)
     # The y tick labels differ in width ("-9", "1.0"), yet the frames

@@ -2,7 +2,9 @@
 
 import glob
 import os
+import time
 
+import numpy as np
 import tensorflow as tf
 
 from vaeseq import testing
@@ -46,6 +48,53 @@ def test_every_kind(tmp_path):
     assert (plugin.plugin_name, plugin.content) == ("audio", b"\x10\x0b")
     assert tensor.tolist() == [[wavs[0], b"first"], [wavs[1], b"second"]]
     assert records["unlabelled"][2].tolist() == [[wavs[0], b""]]
+
+
+def log_run(log_dir, points):
+    """Writes one run's event file of `points`: (tag, step, value) each."""
+    writer = tf.summary.create_file_writer(log_dir)
+    for tag, step, value in points:
+        with writer.as_default(step=step):
+            summaries.scalar(tag, value)
+    writer.close()
+    time.sleep(0.01)  # Later runs have later wall times.
+
+
+def test_one_run(tmp_path):
+    log_run(str(tmp_path), [("elbo", 1, -9.5), ("divergence", 1, 2.0),
+                            ("elbo", 2, -7.25), ("other", 2, 5.0)])
+    found = summaries.read_scalars(str(tmp_path), ["elbo", "divergence", "kl"])
+    assert set(found) == {"elbo", "divergence"}
+    np.testing.assert_array_equal(found["elbo"].steps, [1, 2])
+    np.testing.assert_array_equal(found["elbo"].values, [-9.5, -7.25])
+    np.testing.assert_array_equal(found["divergence"].values, [2.0])
+    assert found["elbo"].steps.dtype == np.int64
+
+
+def test_resumed_runs_join_and_replace_what_was_redone(tmp_path):
+    log_dir = str(tmp_path)
+    # The first run logged up to step 30 but saved its checkpoint at 20;
+    # the second resumed from 20 and went on to 50.
+    log_run(log_dir, [("elbo", step, -step) for step in (10, 20, 30)])
+    log_run(log_dir, [("elbo", step, 100 + step) for step in (30, 40, 50)])
+    found = summaries.read_scalars(log_dir, ["elbo"])["elbo"]
+    np.testing.assert_array_equal(found.steps, [10, 20, 30, 40, 50])
+    np.testing.assert_array_equal(found.values, [-10, -20, 130, 140, 150])
+
+
+def test_a_truncated_file_gives_what_it_holds(tmp_path):
+    log_dir = str(tmp_path)
+    log_run(log_dir, [("elbo", step, float(step)) for step in (1, 2, 3)])
+    path, = glob.glob(os.path.join(log_dir, summaries.PATTERN))
+    with open(path, "r+b") as f:
+        f.truncate(os.path.getsize(path) - 5)  # Into the last record.
+    found = summaries.read_scalars(log_dir, ["elbo"])["elbo"]
+    np.testing.assert_array_equal(found.steps, [1, 2])
+
+
+def test_nothing_logged(tmp_path):
+    assert summaries.read_scalars(str(tmp_path), ["elbo"]) == {}
+    assert summaries.read_scalars(str(tmp_path / "missing"), ["elbo"]) == {}
 
 
 if __name__ == "__main__":

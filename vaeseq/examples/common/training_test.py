@@ -15,7 +15,6 @@ from vaeseq import testing
 from vaeseq import train as train_mod
 from vaeseq.examples.common import curves
 from vaeseq.examples.common import errors
-from vaeseq.examples.common import events
 from vaeseq.examples.common import rundir
 from vaeseq.examples.common import summaries
 from vaeseq.examples.common import training
@@ -130,7 +129,7 @@ def test_curves_of_every_run(tmp_path):
     assert image.shape[0] > 2 * curves.PLOT_HEIGHT
     assert image.shape[1] > curves.PLOT_WIDTH
     # The loss after step n is 10 - n / 2; the second run resumed at 4.
-    found = events.read_scalars(log_dir, ["elbo", "divergence"])
+    found = summaries.read_scalars(log_dir, ["elbo", "divergence"])
     assert found["elbo"].steps.tolist() == [2, 4, 6]
     assert found["elbo"].values.tolist() == [-9.0, -8.0, -7.0]
     assert found["divergence"].values.tolist() == pytest.approx(
