@@ -38,7 +38,6 @@ from vaeseq import hparams as hparams_mod
 from vaeseq.examples.common import distributed
 from vaeseq.examples.common import errors
 from vaeseq.examples.common import files
-from vaeseq.examples.common import jsonvalues
 from vaeseq.examples.common import runconfig
 from vaeseq.examples.common.hparams import ExampleHParams
 
@@ -276,8 +275,8 @@ def report_training(step: int, stopped_by: str | None, log_dir: str) -> None:
 
 def write_json(path: str, value: Any) -> None:
     """Writes `value` as indented, key-sorted JSON, atomically, its floats
-    rounded to 6 significant digits (`jsonvalues.rounded`)."""
-    text = json.dumps(jsonvalues.rounded(value), indent=2, sort_keys=True) + "\n"
+    rounded to 6 significant digits (`files.rounded`)."""
+    text = json.dumps(files.rounded(value), indent=2, sort_keys=True) + "\n"
     files.write_atomically(path, text.encode("utf-8"))
 
 

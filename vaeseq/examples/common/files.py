@@ -1,7 +1,20 @@
-"""Writing files so that readers never see a partial one."""
+"""Writing files so that readers never see a partial one, and JSON-ready values.
 
+`write_atomically` and `write_if_changed` replace a file whole. `rounded`
+makes values JSON-ready without float32 noise: scores computed in float32
+print as `15.100000381469727` once widened to Python floats; six
+significant digits (about what float32 holds) give `15.1`. It applies this
+to every float inside dicts, lists and tuples (tuples become lists, as JSON
+has them); ints, bools, strings and None are kept, and so are NaN and
+infinities.
+"""
+
+import math
 import os
 import secrets
+from typing import Any
+
+import numpy as np
 
 
 def write_atomically(path: str, data: bytes) -> None:
@@ -39,3 +52,27 @@ def write_if_changed(path: str, data: bytes) -> bool:
         pass  # Missing or unreadable: write it.
     write_atomically(path, data)
     return True
+
+
+SIGNIFICANT_DIGITS = 6
+
+
+def round_float(value: float, digits: int = SIGNIFICANT_DIGITS) -> float:
+    """`value` to `digits` significant digits: 15.100000381469727 -> 15.1."""
+    if not math.isfinite(value) or value == 0:
+        return value
+    return float(f"{value:.{digits}g}")
+
+
+def rounded(value: Any, digits: int = SIGNIFICANT_DIGITS) -> Any:
+    """`value` with every float in it (recursively) at `digits` significant digits.
+
+    Floats include NumPy floating scalars (they become Python floats).
+    """
+    if isinstance(value, dict):
+        return {key: rounded(item, digits) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [rounded(item, digits) for item in value]
+    if isinstance(value, (float, np.floating)):
+        return round_float(float(value), digits)
+    return value
