@@ -1,4 +1,8 @@
-"""Draws observation sequences from a model's generative core."""
+"""Draws observation sequences from a model's generative core; seeds for sampling.
+
+`seed_stream` gives endless stateless seeds for the model's sampling methods
+(sampling here, posterior draws when scoring).
+"""
 
 from typing import Iterator
 
@@ -7,7 +11,6 @@ import tensorflow as tf
 
 from vaeseq import agent as agent_mod
 from vaeseq.examples.common import errors
-from vaeseq.examples.common import models
 from vaeseq.vae import VAEBase
 
 
@@ -61,7 +64,7 @@ class Sampler:
             raise errors.InputError(
                 "Need samples >= 0, sequence_size >= 1 and batch_size >= 1; "
                 f"got {count}, {length} and {batch_size}.")
-        seeds = models.seed_stream(seed)
+        seeds = seed_stream(seed)
         for start in range(0, count, batch_size):
             yield np.asarray(self.draw(min(batch_size, count - start), length, next(seeds)))
 
@@ -71,3 +74,16 @@ class Sampler:
         observations, _, _ = self._vae.gen_core.generate(
             agent_mod.null_inputs(batch_size, length), seed=seed)
         return observations
+
+
+def seed_stream(seed: int | None) -> Iterator[tf.Tensor]:
+    """Endless stateless seeds (`[2]` int32) for the model's sampling methods.
+
+    The same `seed` gives the same seeds; None gives fresh ones.
+    """
+    if seed is None:
+        rng = tf.random.Generator.from_non_deterministic_state()
+    else:
+        rng = tf.random.Generator.from_seed(seed)
+    while True:
+        yield tf.cast(rng.make_seeds(1)[:, 0], tf.int32)

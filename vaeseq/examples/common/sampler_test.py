@@ -6,7 +6,6 @@ import tensorflow as tf
 
 from vaeseq import testing
 from vaeseq.examples.common import errors
-from vaeseq.examples.common import models
 from vaeseq.examples.common import sampler as sampler_mod
 
 
@@ -35,6 +34,16 @@ def test_seed_makes_samples_repeatable(sampler):
 def test_bad_arguments(sampler, count, length, batch_size):
     with pytest.raises(errors.InputError, match="sequence_size >= 1"):
         sampler.sample(count, length, batch_size)
+
+
+def test_seed_stream():
+    first = sampler_mod.seed_stream(3)
+    second = sampler_mod.seed_stream(3)
+    seeds = [next(first).numpy().tolist() for _ in range(3)]
+    assert seeds == [next(second).numpy().tolist() for _ in range(3)]
+    assert len({tuple(seed) for seed in seeds}) == 3
+    fresh = next(sampler_mod.seed_stream(None))
+    assert fresh.dtype == tf.int32 and fresh.shape == (2,)
 
 
 if __name__ == "__main__":

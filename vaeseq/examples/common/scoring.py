@@ -4,7 +4,9 @@ Both scores are lower bounds on log p(sequence) in nats, summed over the
 sequences scored, so dividing by the number of steps gives nats per step
 (per character, per piano-roll frame). Each sequence is scored on its own,
 from the model's initial state, with every step real: batches hold
-sequences of one length, unpadded.
+sequences of one length, unpadded. Models of recorded sequences give the
+agent no inputs, so its contexts follow from the observations alone
+(`recorded_contexts`).
 """
 
 import math
@@ -13,8 +15,9 @@ from typing import Any, Iterable, NamedTuple
 import numpy as np
 import tensorflow as tf
 
-from vaeseq.examples.common import models
+from vaeseq import agent as agent_mod
 from vaeseq.examples.common import progress
+from vaeseq.examples.common import sampler
 from vaeseq.vae import VAEBase
 
 
@@ -115,7 +118,7 @@ class Scorer:
             seed: makes the posterior draws repeatable.
             bar: if given, updated with the number of sequences scored.
         """
-        seeds = models.seed_stream(seed)
+        seeds = sampler.seed_stream(seed)
         elbo = 0.0
         iw_log_prob = 0.0 if self._num_samples else None
         num_steps = done = 0
@@ -133,13 +136,23 @@ class Scorer:
 
     def _elbo_fn(self, observed: tf.Tensor, seed: tf.Tensor) -> tf.Tensor:
         """The ELBO of each sequence: `[B, T, ...]` -> `[B]`."""
-        contexts = models.contexts(self._vae, observed)
+        contexts = recorded_contexts(self._vae, observed)
         latents, divergences = self._vae.infer_latents(contexts, observed, seed)
         log_probs = self._vae.log_prob_observed(contexts, latents, observed)
         return tf.reduce_sum(log_probs - divergences, axis=1)
 
     def _iw_log_prob_fn(self, observed: tf.Tensor, seed: tf.Tensor) -> tf.Tensor:
         """The K-sample bound of each sequence: `[B, T, ...]` -> `[B]`."""
-        contexts = models.contexts(self._vae, observed)
+        contexts = recorded_contexts(self._vae, observed)
         return self._vae.iw_log_prob(
             contexts, observed, self._num_samples, seed)
+
+
+def recorded_contexts(vae: VAEBase, observed: tf.Tensor) -> tf.Tensor:
+    """The agent's contexts `[B, T, C]` for observations `[B, T, ...]`.
+
+    The agent gets null inputs `[B, T, 0]`.
+    """
+    shape = tf.shape(observed)
+    return agent_mod.contexts_for_static_observations(
+        observed, vae.agent, agent_mod.null_inputs(shape[0], shape[1]))

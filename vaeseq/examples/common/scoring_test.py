@@ -7,7 +7,6 @@ import pytest
 import tensorflow as tf
 
 from vaeseq import testing
-from vaeseq.examples.common import models
 from vaeseq.examples.common import progress
 from vaeseq.examples.common import scoring
 
@@ -49,7 +48,7 @@ def test_batches_add_up(rnn):
     assert (together.num_steps, together.num_samples) == (3 * 4 + 2 * 6, 2)
     assert together.elbo == pytest.approx(sum(s.elbo for s in alone), rel=1e-5)
     assert together.iw_log_prob == pytest.approx(together.elbo, rel=1e-5)
-    contexts = models.contexts(rnn, tf.constant(first))
+    contexts = scoring.recorded_contexts(rnn, tf.constant(first))
     latents, divergences = rnn.infer_latents(contexts, first)
     expected = float(tf.reduce_sum(
         rnn.log_prob_observed(contexts, latents, first) - divergences))
@@ -62,6 +61,36 @@ def test_scorer_checks_arguments(rnn):
         scoring.Scorer(rnn, SPEC, batch_size=0)
     with pytest.raises(ValueError, match="log_prob_samples"):
         scoring.Scorer(rnn, SPEC, batch_size=1, num_samples=-1)
+
+
+def observations(batch=testing.BATCH, steps=testing.STEPS):
+    rng = np.random.default_rng(0)
+    return tf.constant(rng.normal(size=[batch, steps, testing.OBS]), tf.float32)
+
+
+def test_contexts_shift_the_encoded_observations():
+    _, vae = testing.tiny_model("RNN")
+    observed = observations()
+    contexts = scoring.recorded_contexts(vae, observed)
+    encoded = vae.obs_encoder(observed[:, 0])
+    assert contexts.shape == (testing.BATCH, testing.STEPS, encoded.shape[-1])
+    np.testing.assert_array_equal(contexts[:, 0], np.zeros_like(encoded))
+    np.testing.assert_allclose(contexts[:, 1], encoded, rtol=1e-5, atol=1e-6)
+
+
+def test_contexts_keep_static_steps_in_graphs():
+    _, vae = testing.tiny_model("ISEQ")
+    vae.build(tf.zeros([1, 1, testing.OBS]))
+    shapes = []
+
+    @tf.function(input_signature=[
+        tf.TensorSpec([None, 7, testing.OBS], tf.float32)])
+    def trace(observed):
+        shapes.append(scoring.recorded_contexts(vae, observed).shape.as_list())
+        return observed
+
+    trace.get_concrete_function()
+    assert shapes[0][:2] == [None, 7]
 
 
 if __name__ == "__main__":

@@ -11,8 +11,8 @@ import tensorflow as tf
 from vaeseq import codec
 from vaeseq import testing
 from vaeseq.examples.common import errors
-from vaeseq.examples.common import models
 from vaeseq.examples.common import sampler
+from vaeseq.examples.common import scoring
 from vaeseq.examples.midi import hparams as hparams_mod
 from vaeseq.examples.midi import model
 from vaeseq.examples.midi import pianoroll
@@ -29,7 +29,7 @@ def test_bernoulli_model(vae_type):
     assert vae.trainable_variables
     observed = tf.constant(
         np.random.default_rng(0).random([2, 3, 88]) < 0.2, tf.float32)
-    contexts = models.contexts(vae, observed)
+    contexts = scoring.recorded_contexts(vae, observed)
     latents, divergences = vae.infer_latents(contexts, observed)
     log_probs = vae.log_prob_observed(contexts, latents, observed)
     assert log_probs.shape == divergences.shape == (2, 3)

@@ -11,7 +11,6 @@ import pytest
 import tensorflow as tf
 
 from vaeseq import testing
-from vaeseq.examples.common import models
 from vaeseq.examples.common import sampler
 from vaeseq.examples.text import evaluate
 from vaeseq.examples.text import export
@@ -77,7 +76,7 @@ def run_fresh(export_dir, seeds, tmp_path):
 
 def test_saved_model_generates_and_scores_without_vaeseq(
         export_dir, trained_dir, tmp_path):
-    seed_stream = models.seed_stream(5)
+    seed_stream = sampler.seed_stream(5)
     seeds = [next(seed_stream).numpy().tolist() for _ in range(2)]
     got = run_fresh(export_dir, seeds, tmp_path)
     assert not got["vaeseq_imported"]
