@@ -141,6 +141,7 @@ def with_loud_padding(rolls, mask):
     return tf.where(mask[:, :, tf.newaxis] > 0, rolls, tf.ones_like(rolls)), mask
 
 
+@pytest.mark.slow
 def test_training_never_learns_the_padding(short_pieces, tiny_hparams, monkeypatch,
                                            tmp_path):
     """Padding the short pieces with every key pressed instead of silence

@@ -3,6 +3,8 @@
 import os
 import pathlib
 
+import pytest
+
 from vaeseq import testing
 from vaeseq.examples.quickstart import quickstart
 
@@ -10,6 +12,7 @@ HERE = pathlib.Path(os.path.abspath(__file__)).parent
 README = HERE.parents[2] / "README.md"
 
 
+@pytest.mark.slow
 def test_the_example_learns(capsys):
     before, after = quickstart.main(steps=150)
     assert after > before + 40, (before, after)  # Measured: -71.8 to -2.0.

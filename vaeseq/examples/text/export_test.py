@@ -74,6 +74,7 @@ def run_fresh(export_dir, seeds, tmp_path):
     return json.loads(result.stdout)
 
 
+@pytest.mark.slow
 def test_saved_model_generates_and_scores_without_vaeseq(
         export_dir, trained_dir, tmp_path):
     seed_stream = sampler.seed_stream(5)
