@@ -36,7 +36,6 @@ from vaeseq.examples.common import distributed
 from vaeseq.examples.common import errors
 from vaeseq.examples.common import progress
 from vaeseq.examples.common import rundir
-from vaeseq.examples.common import saving
 from vaeseq.examples.common import signals
 
 # One training step: runs it and returns its scalars by name (for TrainOps:
@@ -150,7 +149,7 @@ def run(log_dir: str, checkpoint: tf.train.Checkpoint,
     chief = distribute.is_chief(strategy)
     if chief:
         dirlock.lock_for_writing(log_dir)
-        saving.remove_partial_saves(log_dir)
+        rundir.remove_partial_saves(log_dir)
     resumed = rundir.latest_checkpoint(log_dir) is not None
     try:
         with distribute.writable_dir(strategy, log_dir) as save_dir:
@@ -295,7 +294,7 @@ def _loop(manager: tf.train.CheckpointManager, checkpoint: tf.train.Checkpoint,
                 results = step_fn()
             except train_mod.NonFiniteError:
                 if saved_step != step:
-                    saving.save(manager, checkpoint, step)
+                    rundir.save(manager, checkpoint, step)
                 raise
             step = int(global_step.numpy())
             end = step == schedule.iters
@@ -304,11 +303,11 @@ def _loop(manager: tf.train.CheckpointManager, checkpoint: tf.train.Checkpoint,
             if step % schedule.valid_every == 0 or end:
                 shown.update(hooks.periodic(step))
             if step % schedule.save_every == 0:
-                saving.save(manager, checkpoint, step)
+                rundir.save(manager, checkpoint, step)
                 saved_step = step
             bar.update(step, shown, force=end)
     finally:
         bar.close()
     if saved_step != step:
-        saving.save(manager, checkpoint, step)
+        rundir.save(manager, checkpoint, step)
     return step
