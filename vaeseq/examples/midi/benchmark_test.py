@@ -11,6 +11,7 @@ from vaeseq.examples.midi import benchmark
 from vaeseq.examples.midi import testdata
 
 
+@pytest.mark.slow
 def test_one_run_writes_its_result_and_the_document(tmp_path, monkeypatch):
     data_dir = tmp_path / "data"
     (data_dir / "polyphonic").mkdir(parents=True)

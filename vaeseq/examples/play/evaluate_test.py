@@ -31,6 +31,7 @@ def test_random_and_heuristic_policies_on_real_episodes():
     assert 1 <= lean["min"] <= lean["mean"] <= lean["max"] <= 500
 
 
+@pytest.mark.slow
 def test_greedy_episodes_repeat_given_the_seed():
     first = evaluate.episode_returns(LeanPolicy(), 3, seed=5)
     np.testing.assert_array_equal(first, evaluate.episode_returns(LeanPolicy(), 3, seed=5))

@@ -178,6 +178,7 @@ def test_changed_vocabulary_is_an_error(copy_of_trained, corpora):
         train.prepare(copy_of_trained, corpora["train"], None, None, None)
 
 
+@pytest.mark.slow
 def test_checkpoint_without_digest_loads(copy_of_trained, corpora):
     strip_digest(copy_of_trained, corpora["train"])
     assert latest_digest(copy_of_trained) is None
