@@ -2,7 +2,10 @@
 
 Both scores are lower bounds on log p(sequence) in nats, summed over the
 sequences scored, so dividing by the number of steps gives nats per step
-(per character, per piano-roll frame). Each sequence is scored on its own,
+(per character, per piano-roll frame). Beside them: the KL term per step
+and the number of active latent units (`UnitVariance`), which tell whether
+the latents carry anything (a collapsed posterior has KL near 0 and no
+active unit). Each sequence is scored on its own,
 from the model's initial state, with every step real: batches hold
 sequences of one length, unpadded. Models of recorded sequences give the
 agent no inputs, so its contexts follow from the observations alone
@@ -21,6 +24,38 @@ from vaeseq.examples.common import sampler
 from vaeseq.vae import VAEBase
 
 
+# A unit of z is active when its posterior mean varies over the data with
+# more than this variance (Burda et al. 2016).
+ACTIVE_UNIT_VARIANCE = 0.01
+
+
+class UnitVariance:
+    """The variance of each latent unit's posterior mean over scored steps.
+
+    Accumulates sums in float64, so that any number of steps takes `[S]`
+    memory.
+    """
+
+    def __init__(self):
+        self._count = 0
+        self._sum = self._sum_of_squares = 0.0
+
+    def add(self, means: np.ndarray) -> None:
+        """Adds the posterior means `[N, S]` of N scored steps."""
+        means = np.asarray(means, np.float64)
+        self._count += means.shape[0]
+        self._sum = self._sum + means.sum(axis=0)
+        self._sum_of_squares = self._sum_of_squares + np.square(means).sum(axis=0)
+
+    def active_units(self) -> int:
+        """The units whose mean varies with variance > `ACTIVE_UNIT_VARIANCE`."""
+        if self._count < 2:
+            return 0
+        mean = self._sum / self._count
+        variance = self._sum_of_squares / self._count - np.square(mean)
+        return int(np.sum(variance > ACTIVE_UNIT_VARIANCE))
+
+
 class Scores(NamedTuple):
     """Bounds summed over `num_steps` steps.
 
@@ -30,12 +65,17 @@ class Scores(NamedTuple):
             nats; None when not computed (`num_samples` is 0).
         num_steps: steps scored.
         num_samples: K of the importance-weighted bound.
+        kl: the KL term of the ELBO, summed, in nats.
+        active_units: the latent units that are active over the steps
+            scored (`UnitVariance`); 0 for a model without latents.
     """
 
     elbo: float
     iw_log_prob: float | None
     num_steps: int
     num_samples: int
+    kl: float = 0.0
+    active_units: int = 0
 
     @property
     def elbo_per_step(self) -> float:
@@ -61,12 +101,15 @@ class Scores(NamedTuple):
         """The evaluation schema every example reports (and writes as JSON).
 
         `elbo_per_step`, `iw_log_prob_per_step` (nats), `bits_per_step`
-        (from the tightest bound), `num_steps` and `num_samples` (K).
+        (from the tightest bound), `kl_per_step` (nats), `active_units`,
+        `num_steps` and `num_samples` (K).
         """
         return {
             "elbo_per_step": self.elbo_per_step,
             "iw_log_prob_per_step": self.iw_log_prob_per_step,
             "bits_per_step": self.bits_per_step,
+            "kl_per_step": self.kl / self.num_steps,
+            "active_units": self.active_units,
             "num_steps": self.num_steps,
             "num_samples": self.num_samples,
         }
@@ -105,6 +148,8 @@ class Scorer:
         signature = [batch_spec, tf.TensorSpec([2], tf.int32)]
         self.elbo = tf.function(
             self._elbo_fn, input_signature=signature, autograph=False)
+        self._terms = tf.function(
+            self._terms_fn, input_signature=signature, autograph=False)
         self.iw_log_prob = tf.function(
             self._iw_log_prob_fn, input_signature=signature, autograph=False)
 
@@ -119,12 +164,17 @@ class Scorer:
             bar: if given, updated with the number of sequences scored.
         """
         seeds = sampler.seed_stream(seed)
-        elbo = 0.0
+        elbo = kl = 0.0
         iw_log_prob = 0.0 if self._num_samples else None
+        units = UnitVariance()
         num_steps = done = 0
         for batch in batches:
             batch = tf.convert_to_tensor(batch)
-            elbo += float(tf.reduce_sum(self.elbo(batch, next(seeds))))
+            batch_elbo, batch_kl, means = self._terms(batch, next(seeds))
+            elbo += float(tf.reduce_sum(batch_elbo))
+            kl += float(tf.reduce_sum(batch_kl))
+            batch_size, steps, size = means.shape
+            units.add(np.reshape(means.numpy(), [batch_size * steps, size]))
             if self._num_samples:
                 iw_log_prob += float(tf.reduce_sum(
                     self.iw_log_prob(batch, next(seeds))))
@@ -132,14 +182,23 @@ class Scorer:
             done += int(batch.shape[0])
             if bar is not None:
                 bar.update(done)
-        return Scores(elbo, iw_log_prob, num_steps, self._num_samples)
+        return Scores(elbo, iw_log_prob, num_steps, self._num_samples, kl,
+                      units.active_units())
 
     def _elbo_fn(self, observed: tf.Tensor, seed: tf.Tensor) -> tf.Tensor:
         """The ELBO of each sequence: `[B, T, ...]` -> `[B]`."""
+        return self._terms_fn(observed, seed)[0]
+
+    def _terms_fn(self, observed: tf.Tensor, seed: tf.Tensor):
+        """One posterior draw: `[B, T, ...]` -> (ELBO `[B]`, KL `[B]`, posterior
+        means `[B, T, S]`; S is 0 for a model without latents)."""
         contexts = recorded_contexts(self._vae, observed)
-        latents, divergences = self._vae.infer_latents(contexts, observed, seed)
-        log_probs = self._vae.log_prob_observed(contexts, latents, observed)
-        return tf.reduce_sum(log_probs - divergences, axis=1)
+        terms = self._vae.elbo_terms(contexts, observed, seed)
+        means = terms.posterior_means
+        if means is None:
+            means = tf.zeros(tf.concat([tf.shape(observed)[:2], [0]], 0))
+        return (tf.reduce_sum(terms.log_probs - terms.divergences, axis=1),
+                tf.reduce_sum(terms.divergences, axis=1), means)
 
     def _iw_log_prob_fn(self, observed: tf.Tensor, seed: tf.Tensor) -> tf.Tensor:
         """The K-sample bound of each sequence: `[B, T, ...]` -> `[B]`."""

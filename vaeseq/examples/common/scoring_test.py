@@ -8,6 +8,7 @@ import tensorflow as tf
 
 from vaeseq import testing
 from vaeseq.examples.common import progress
+from vaeseq.examples.common import sampler
 from vaeseq.examples.common import scoring
 
 SPEC = tf.TensorSpec([None, None, testing.OBS], tf.float32)
@@ -27,11 +28,11 @@ def fixture_rnn():
 
 def test_scores_properties():
     scores = scoring.Scores(elbo=-20.0, iw_log_prob=-10.0, num_steps=5,
-                            num_samples=3)
+                            num_samples=3, kl=2.5, active_units=4)
     assert scores.as_dict() == {
         "elbo_per_step": -4.0, "iw_log_prob_per_step": -2.0,
-        "bits_per_step": pytest.approx(2.0 / math.log(2)), "num_steps": 5,
-        "num_samples": 3}
+        "bits_per_step": pytest.approx(2.0 / math.log(2)), "kl_per_step": 0.5,
+        "active_units": 4, "num_steps": 5, "num_samples": 3}
     without_iw = scores._replace(iw_log_prob=None, num_samples=0)
     assert without_iw.iw_log_prob_per_step is None
     assert without_iw.bits_per_step == pytest.approx(4.0 / math.log(2))
@@ -54,6 +55,35 @@ def test_batches_add_up(rnn):
         rnn.log_prob_observed(contexts, latents, first) - divergences))
     assert scorer.score([first]).elbo == pytest.approx(expected, rel=1e-5)
     assert scoring.Scorer(rnn, SPEC, 1).score([first]).iw_log_prob is None
+
+
+def test_unit_variance_matches_numpy():
+    rng = np.random.default_rng(3)
+    # Unit 0 varies (variance 1), unit 1 barely (0.0025), unit 2 is constant.
+    means = np.stack([rng.normal(5.0, 1.0, 600), rng.normal(-2.0, 0.05, 600),
+                      np.full(600, 7.0)], axis=1)
+    units = scoring.UnitVariance()
+    for part in np.split(means, [1, 250]):  # Batches of any size add up.
+        units.add(part)
+    assert units.active_units() == int(np.sum(np.var(means, axis=0) > 0.01)) == 1
+    assert scoring.UnitVariance().active_units() == 0
+    one = scoring.UnitVariance()
+    one.add(means[:1])
+    assert one.active_units() == 0  # No variance from one step.
+
+
+def test_kl_and_active_units_of_a_latent_model(rnn):
+    observed = sequences(4, 5, seed=2)
+    assert scoring.Scorer(rnn, SPEC, 4).score([observed]).kl == 0.0
+    assert scoring.Scorer(rnn, SPEC, 4).score([observed]).active_units == 0
+    _, iseq = testing.tiny_model("ISEQ")
+    scores = scoring.Scorer(iseq, SPEC, 4).score([observed], seed=3)
+    contexts = scoring.recorded_contexts(iseq, tf.constant(observed))
+    terms = iseq.elbo_terms(contexts, observed, seed=next(sampler.seed_stream(3)))
+    assert scores.kl == pytest.approx(float(tf.reduce_sum(terms.divergences)), rel=1e-5)
+    assert scores.kl > 0
+    means = terms.posterior_means.numpy().reshape([-1, testing.LATENT])
+    assert scores.active_units == int(np.sum(np.var(means, axis=0) > 0.01))
 
 
 def test_scorer_checks_arguments(rnn):

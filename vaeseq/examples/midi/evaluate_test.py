@@ -14,8 +14,8 @@ from vaeseq.examples.midi import hparams as hparams_mod
 from vaeseq.examples.midi import limits
 from vaeseq.examples.midi import model
 
-KEYS = {"elbo_per_step", "iw_log_prob_per_step", "bits_per_step", "num_steps",
-        "num_samples"}
+KEYS = {"elbo_per_step", "iw_log_prob_per_step", "bits_per_step", "kl_per_step",
+        "active_units", "num_steps", "num_samples"}
 TINY = dict(rnn_hidden_sizes=[6], latent_size=3, obs_encoder_fc_layers=[5],
             obs_decoder_fc_hidden_layers=[7], latent_decoder_fc_layers=[4])
 

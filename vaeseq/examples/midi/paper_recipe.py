@@ -44,6 +44,7 @@ from vaeseq.examples.common import elbo_hooks
 from vaeseq.examples.common import errors
 from vaeseq.examples.common import files
 from vaeseq.examples.common import rundir
+from vaeseq.examples.common import scoring
 from vaeseq.examples.common import summaries
 from vaeseq.examples.common import training
 from vaeseq.examples.midi import data as midi_data
@@ -55,7 +56,6 @@ from vaeseq.examples.midi import paper_data
 PRESETS = ("srnn_paper",)
 EPOCHS = 50
 WARMUP_EPOCHS = 20
-ACTIVE_UNIT_VARIANCE = 0.01
 
 
 def preset_values(steps_per_epoch: int) -> dict:
@@ -80,13 +80,6 @@ def _first_frame_state(model: vae_mod.VAEBase, rolls: tf.Tensor) -> vae_mod.Carr
     state = model.initial_state(batch)
     agent = model.agent.observe(tf.zeros([batch, 0]), rolls[:, 0], state.agent)
     return state._replace(agent=agent)
-
-
-def _active_units(means: np.ndarray) -> int:
-    """Units whose posterior mean varies with variance > 0.01; means `[N, S]`."""
-    if means.shape[0] < 2 or means.shape[1] == 0:
-        return 0
-    return int((means.var(axis=0) > ACTIVE_UNIT_VARIANCE).sum())
 
 
 class Scorer:
@@ -126,21 +119,22 @@ class Scorer:
         """ELBO and KL per step over carried streams, and the active units."""
         state = self._model.initial_state(streams.chunks.shape[1])
         elbo = kl = 0.0
-        means = []
+        units = scoring.UnitVariance()
         for b, (chunk, mask) in enumerate(zip(streams.chunks, streams.chunk_masks)):
             chunk_elbo, chunk_kl, chunk_means, state = self._stream_fn(
                 tf.constant(chunk), tf.constant(mask), state, tf.constant([seed, b]))
             elbo += float(chunk_elbo)
             kl += float(chunk_kl)
-            means.append(chunk_means.numpy()[mask > 0])  # [real steps, Z]
+            units.add(chunk_means.numpy()[mask > 0])  # [real steps, Z]
         steps = streams.num_steps
         return dict(elbo_per_step=elbo / steps, kl_per_step=kl / steps,
-                    active_units=_active_units(np.concatenate(means)))
+                    active_units=units.active_units())
 
     def pieces(self, pieces: paper_data.Pieces, first_frame_given: bool, batch_size: int = 16,
                seed: int = 0) -> dict:
         """The test scores (see the module docstring)."""
-        elbos, kls, iws, means = [], [], [], []
+        elbos, kls, iws = [], [], []
+        units = scoring.UnitVariance()
         for start in range(0, len(pieces.rolls), batch_size):
             rolls = tf.constant(pieces.rolls[start:start + batch_size])
             mask = pieces.mask[start:start + batch_size]
@@ -150,7 +144,7 @@ class Scorer:
             elbos.append(elbo.numpy())
             kls.append(kl.numpy())
             iws.append(iw.numpy())
-            means.append(batch_means.numpy()[mask > 0])
+            units.add(batch_means.numpy()[mask > 0])
         elbo, kl, iw = (np.concatenate(x).astype(np.float64) for x in (elbos, kls, iws))
         lengths = pieces.lengths
         steps = float(lengths.sum())
@@ -158,7 +152,7 @@ class Scorer:
                     piece_mean_elbo_per_step=float(np.mean(elbo / lengths)),
                     iw_log_prob_per_step=iw.sum() / steps, iw_samples=self._num_samples,
                     kl_per_step=kl.sum() / steps,
-                    active_units=_active_units(np.concatenate(means)),
+                    active_units=units.active_units(),
                     pieces=len(lengths), steps=int(steps),
                     first_frame_given=first_frame_given)
 

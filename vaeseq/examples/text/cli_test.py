@@ -340,8 +340,9 @@ def test_installed_command(tmp_path, corpora, tiny_hparams):
     assert set(scores) == {corpora["valid"], corpora["train"]}
     for value in scores.values():
         assert set(value) == {"elbo_per_step", "iw_log_prob_per_step",
-                              "bits_per_step", "num_steps", "num_samples",
-                              "corpus_chars", "oov_chars"}
+                              "bits_per_step", "kl_per_step", "active_units",
+                              "num_steps", "num_samples", "corpus_chars",
+                              "oov_chars"}
 
 
 def test_export_needs_export_dir(trained_dir, capsys):

@@ -20,8 +20,9 @@ def test_evaluate_schema(trained_dir, corpora):
         valid_length = len(f.read())
     for name, scores in results.items():
         assert set(scores) == {"elbo_per_step", "iw_log_prob_per_step",
-                               "bits_per_step", "num_steps", "num_samples",
-                               "corpus_chars", "oov_chars"}
+                               "bits_per_step", "kl_per_step", "active_units",
+                               "num_steps", "num_samples", "corpus_chars",
+                               "oov_chars"}
         assert scores["num_samples"] == 2  # log_prob_samples of the run.
         assert scores["num_steps"] % 8 == 0
         assert scores["iw_log_prob_per_step"] < 0
