@@ -6,14 +6,32 @@ fixtures here by name::
 
     from vaeseq.examples.common.test_support import fixture_copy_of_trained
     from vaeseq.examples.common.test_support import fixture_dir_state
+
+`shared_data` finds a file of the shared data for the provenance checks.
 """
 
 import hashlib
 import os
+import pathlib
 import shutil
 import signal
 
 import pytest
+
+
+def shared_data(relative: str) -> pathlib.Path | None:
+    """`$VAESEQ_DATA_DIR/relative`; None if the variable is unset or empty or
+    that path does not exist.
+
+    For the provenance checks, which check the shared data where there is
+    some and tiny stand-ins otherwise; `../shared` beside the repository is
+    never looked at.
+    """
+    data_dir = os.environ.get("VAESEQ_DATA_DIR")
+    if not data_dir:
+        return None
+    path = pathlib.Path(data_dir, relative)
+    return path if path.exists() else None
 
 
 def directory_state(path: str) -> dict[str, tuple[int, str]] | None:

@@ -49,16 +49,16 @@ def corrupt_midi_dir(tmp_path):
     (None, "", "pass --dataset"),
     ("corrupt_midi", "", "no readable MIDI files"),
     ("corrupt.mat", "", "cannot parse"),
-    ("jsb", ",no_such_hparam=1", "no_such_hparam"),
-    ("jsb", ",rnn_hidden_sizes=[16", "Malformed"),
-    ("jsb", ",sequence_size=abc", "sequence_size"),
-    ("jsb", ",vae_type=XYZ", "vae_type"),
-    ("jsb", ",rate=0", "rate must be positive"),
+    ("tiny_mat", ",no_such_hparam=1", "no_such_hparam"),
+    ("tiny_mat", ",rnn_hidden_sizes=[16", "Malformed"),
+    ("tiny_mat", ",sequence_size=abc", "sequence_size"),
+    ("tiny_mat", ",vae_type=XYZ", "vae_type"),
+    ("tiny_mat", ",rate=0", "rate must be positive"),
 ])
-def test_train_bad_input(source, flags, message, tmp_path, jsb, tiny_hparams,
+def test_train_bad_input(source, flags, message, tmp_path, tiny_mat, tiny_hparams,
                          capsys):
     (tmp_path / "corrupt.mat").write_bytes(b"not a MATLAB file")
-    paths = {None: None, "jsb": jsb, "corrupt_midi": corrupt_midi_dir(tmp_path)}
+    paths = {None: None, "tiny_mat": tiny_mat, "corrupt_midi": corrupt_midi_dir(tmp_path)}
     source = paths.get(source, str(tmp_path / (source or "")))
     log_dir = tmp_path / "log"
     argv = ["train", "--log_dir", str(log_dir), "--iters", "2",
@@ -191,7 +191,7 @@ def command_flags(command, dataset, out_dir):
     (None, ["--hparams", "sequence_size=[1,"], "Malformed"),
 ])
 def test_bad_log_dir_or_flags(command, damage, flags, message,
-                              copy_of_trained, jsb, tmp_path, dir_state,
+                              copy_of_trained, tiny_mat, tmp_path, dir_state,
                               capsys):
     if damage is not None:
         damage(copy_of_trained)
@@ -199,7 +199,7 @@ def test_bad_log_dir_or_flags(command, damage, flags, message,
     out_dir = tmp_path / "samples"
     status, out, err = run_cli(
         [command, "--log_dir", copy_of_trained]
-        + command_flags(command, jsb, out_dir) + flags, capsys)
+        + command_flags(command, tiny_mat, out_dir) + flags, capsys)
     assert_one_line_error(status, err, command)
     assert message in err
     assert not out
@@ -208,13 +208,13 @@ def test_bad_log_dir_or_flags(command, damage, flags, message,
 
 
 @pytest.mark.parametrize("command", ["generate", "evaluate"])
-def test_needs_a_checkpoint(command, jsb, tmp_path, dir_state, capsys):
+def test_needs_a_checkpoint(command, tiny_mat, tmp_path, dir_state, capsys):
     (tmp_path / "empty").mkdir()
     for log_dir in (str(tmp_path / "empty"), str(tmp_path / "missing")):
         before = dir_state(log_dir)
         status, _, err = run_cli(
             [command, "--log_dir", log_dir]
-            + command_flags(command, jsb, tmp_path / "samples"), capsys)
+            + command_flags(command, tiny_mat, tmp_path / "samples"), capsys)
         assert_one_line_error(status, err, command)
         assert "No checkpoint" in err
         assert dir_state(log_dir) == before
@@ -222,12 +222,12 @@ def test_needs_a_checkpoint(command, jsb, tmp_path, dir_state, capsys):
 
 
 def test_signal_stops_training_then_generate_and_evaluate(
-        tmp_path, jsb, tiny_hparams, capsys):
+        tmp_path, tiny_mat, tiny_benchmarks, tiny_hparams, capsys):
     """Train in a real process until SIGTERM; use what it saved."""
     log_dir = str(tmp_path / "log")
     with subprocess.Popen(
             [sys.executable, "-m", "vaeseq.examples.midi.cli", "train",
-             "--dataset", jsb, "--log_dir", log_dir, "--hparams",
+             "--dataset", tiny_mat, "--log_dir", log_dir, "--hparams",
              "vae_type=RNN," + tiny_hparams, "--iters", "1000000",
              "--save_every", "1000000"],
             stderr=subprocess.PIPE, text=True,
@@ -252,14 +252,14 @@ def test_signal_stops_training_then_generate_and_evaluate(
 
     output = tmp_path / "scores.json"
     status, out, err = run_cli(
-        ["evaluate", "--log_dir", log_dir, "--dataset", jsb, "--split",
+        ["evaluate", "--log_dir", log_dir, "--dataset", tiny_mat, "--split",
          "valid", "--output_json", str(output)], capsys)
     assert status == 0, err
-    assert out.startswith(f"{jsb}:valid: ELBO ") and out.count("\n") == 1
+    assert out.startswith(f"{tiny_mat}:valid: ELBO ") and out.count("\n") == 1
     scores = json.loads(output.read_text())
-    assert list(scores) == [f"{jsb}:valid"]
-    valid = scores[f"{jsb}:valid"]
-    assert valid["num_steps"] == 4_602
+    assert list(scores) == [f"{tiny_mat}:valid"]
+    valid = scores[f"{tiny_mat}:valid"]
+    assert valid["num_steps"] == tiny_benchmarks.split_sizes[testdata.JSB_MAT, "valid"][1]
     assert valid["iw_log_prob_per_step"] == pytest.approx(
         valid["elbo_per_step"])  # The RNN model has no latents.
 

@@ -1,4 +1,5 @@
-"""Shared fixtures of the MIDI example's tests: a tiny run on JSB Chorales.
+"""Shared fixtures of the MIDI example's tests: tiny data files (see
+`testdata`) and a tiny run on one of them.
 
 Training even a tiny model costs seconds of `tf.function` tracing, so one
 run (`trained_dir`) is shared by the whole session; tests that change a
@@ -27,22 +28,49 @@ def fixture_tiny_hparams() -> str:
     return TINY_HPARAMS
 
 
-@pytest.fixture(name="jsb", scope="session")
-def fixture_jsb() -> str:
-    """The path of JSB Chorales as a MATLAB file (the test skips without it)."""
-    return testdata.data_path(testdata.JSB_MAT)
+@pytest.fixture(name="tiny_benchmarks", scope="session")
+def fixture_tiny_benchmarks(tmp_path_factory) -> testdata.Benchmarks:
+    """Tiny stand-ins for the benchmark files (`testdata.tiny_benchmarks`)."""
+    return testdata.tiny_benchmarks(tmp_path_factory.mktemp("polyphonic"))
+
+
+@pytest.fixture(name="shared_or_tiny_benchmarks", scope="session")
+def fixture_shared_or_tiny_benchmarks(tiny_benchmarks) -> testdata.Benchmarks:
+    """For provenance checks: the shared benchmark files when
+    `$VAESEQ_DATA_DIR` holds them, else `tiny_benchmarks`."""
+    return testdata.shared_benchmarks() or tiny_benchmarks
+
+
+@pytest.fixture(name="tiny_mat", scope="session")
+def fixture_tiny_mat(tiny_benchmarks) -> str:
+    """The path of `tiny_benchmarks`' stand-in for JSB Chorales as a MATLAB
+    file (pieces of 6 to 16 steps; `testdata.TINY_LENGTHS`)."""
+    return tiny_benchmarks.path(testdata.JSB_MAT)
+
+
+@pytest.fixture(name="tiny_midi_tree", scope="session")
+def fixture_tiny_midi_tree(tmp_path_factory) -> testdata.MidiTree:
+    """The tiny MIDI files of `testdata.TINY_MIDI`, in subfolders."""
+    return testdata.midi_tree(tmp_path_factory.mktemp("midi"))
+
+
+@pytest.fixture(name="shared_or_tiny_midi_tree", scope="session")
+def fixture_shared_or_tiny_midi_tree(tiny_midi_tree) -> testdata.MidiTree:
+    """For provenance checks: the shared MIDI files when `$VAESEQ_DATA_DIR`
+    holds them, else `tiny_midi_tree`."""
+    return testdata.shared_midi_tree() or tiny_midi_tree
 
 
 @pytest.fixture(name="trained_dir", scope="session")
-def fixture_trained_dir(tmp_path_factory, jsb) -> str:
+def fixture_trained_dir(tmp_path_factory, tiny_mat) -> str:
     """A training directory of a tiny SRNN after `TRAINED_STEPS` steps on
-    the train split of JSB Chorales.
+    the train split of `tiny_mat`.
 
     Read-only for tests: see `copy_of_trained`.
     """
     log_dir = str(tmp_path_factory.mktemp("trained") / "log")
     result = train.train(
-        log_dir, jsb, train.Schedule(TRAINED_STEPS),
+        log_dir, tiny_mat, train.Schedule(TRAINED_STEPS),
         hparams="vae_type=SRNN," + TINY_HPARAMS, seed=1)
     assert result == train.TrainResult(TRAINED_STEPS, None)
     return log_dir

@@ -1,5 +1,6 @@
-"""Tests for data.py: the benchmark and MIDI files of the shared data, bad and
-untrusted sources, the batches, and data sources loaded as user input."""
+"""Tests for data.py: the benchmark and MIDI files (tiny ones, and the shared
+data's in the provenance checks), bad and untrusted sources, the batches, and
+data sources loaded as user input."""
 
 import json
 import pathlib
@@ -13,31 +14,18 @@ import pretty_midi
 import pytest
 
 from vaeseq import testing
-import scipy.io
 
 from vaeseq.examples.common import errors
 from vaeseq.examples.midi import data
 from vaeseq.examples.midi import limits
 from vaeseq.examples.midi import pianoroll
 from vaeseq.examples.midi import testdata
-from vaeseq.examples.midi.testdata import MIDI_DIR, POLYPHONIC_DIR, data_path
-
-JSB_FILES = ("JSB_Chorales.mat", "jsb-chorales-quarter.json", "jsb-chorales-quarter.pkl")
-# (file, split) -> (sequences, total time steps), from the data README.
-SPLIT_SIZES = {
-    **{(name, "train"): (229, 13_807) for name in JSB_FILES},
-    **{(name, "valid"): (76, 4_602) for name in JSB_FILES},
-    **{(name, "test"): (77, 4_725) for name in JSB_FILES},
-    ("Nottingham.mat", "train"): (694, 176_561),
-    ("Nottingham.mat", "valid"): (173, 45_513),
-    ("Nottingham.mat", "test"): (170, 44_463),
-}
-NUM_MIDI_FILES = 11
 
 
 @pytest.fixture(name="midi_file")
-def fixture_midi_file():
-    return pathlib.Path(data_path(MIDI_DIR / "music21" / "test12.mid"))
+def fixture_midi_file(tiny_midi_tree):
+    """A tiny MIDI file of SMF type 1: four voices, a track each."""
+    return tiny_midi_tree.directory / testdata.FOUR_VOICES
 
 
 @pytest.fixture(name="short_sequences")
@@ -52,35 +40,43 @@ def fixture_short_sequences():
     return sequences
 
 
-@pytest.mark.parametrize("name,split", sorted(SPLIT_SIZES))
-def test_benchmark_split_sizes(name, split):
-    sequences = data.load_sequences(data_path(POLYPHONIC_DIR / name), split)
-    assert (len(sequences), sum(len(roll) for roll in sequences)) == SPLIT_SIZES[name, split]
+# Provenance check: the shared files, if $VAESEQ_DATA_DIR holds them, have
+# the split sizes of the data README.
+@pytest.mark.parametrize("name", testdata.BENCHMARK_FILES)
+@pytest.mark.parametrize("split", data.SPLITS)
+def test_benchmark_split_sizes(name, split, shared_or_tiny_benchmarks):
+    sequences = data.load_sequences(shared_or_tiny_benchmarks.path(name), split)
+    assert ((len(sequences), sum(len(roll) for roll in sequences))
+            == shared_or_tiny_benchmarks.split_sizes[name, split])
     for roll in sequences:
         assert roll.dtype == np.float32
         assert roll.shape[1] == 88
         assert set(np.unique(roll)) <= {0.0, 1.0}
 
 
+# Provenance check: the shared JSB files, if $VAESEQ_DATA_DIR holds them,
+# hold the same pieces.
 @pytest.mark.parametrize("split", data.SPLITS)
-def test_jsb_formats_agree(split):
-    mat, json_, pkl = (
-        data.load_sequences(data_path(POLYPHONIC_DIR / name), split) for name in JSB_FILES)
+def test_jsb_formats_agree(split, shared_or_tiny_benchmarks):
+    mat, json_, pkl = (data.load_sequences(shared_or_tiny_benchmarks.path(name), split)
+                       for name in testdata.JSB_FILES)
     assert len(mat) == len(json_) == len(pkl)
     for mat_roll, json_roll, pkl_roll in zip(mat, json_, pkl):
         np.testing.assert_array_equal(mat_roll, json_roll)
         np.testing.assert_array_equal(mat_roll, pkl_roll)
 
 
-def test_jsb_pitch_range():
-    train = np.concatenate(data.load_sequences(data_path(POLYPHONIC_DIR / JSB_FILES[0])))
+# Provenance check: the shared JSB Chorales, if $VAESEQ_DATA_DIR holds them,
+# span the pitches of the data README.
+def test_jsb_pitch_range(shared_or_tiny_benchmarks):
+    train = np.concatenate(data.load_sequences(shared_or_tiny_benchmarks.path(testdata.JSB_MAT)))
     keys = np.flatnonzero(train.any(axis=0))
-    assert (keys.min() + 21, keys.max() + 21) == (43, 96)
+    assert (keys.min() + 21, keys.max() + 21) == testdata.JSB_PITCH_RANGE
 
 
-def test_jsb_round_trip_through_midi(tmp_path):
-    sequences = data.load_sequences(data_path(POLYPHONIC_DIR / JSB_FILES[0]), "test")
-    for index, roll in enumerate(sequences[:5]):
+def test_jsb_round_trip_through_midi(tmp_path, tiny_mat):
+    sequences = data.load_sequences(tiny_mat, "test")
+    for index, roll in enumerate(sequences):
         path = tmp_path / f"{index}.mid"
         pianoroll.to_pretty_midi(roll, rate=2.0).write(str(path))
         np.testing.assert_array_equal(pianoroll.from_midi_file(path, rate=2.0), roll)
@@ -141,13 +137,6 @@ def test_json_with_bad_pieces(tmp_path, train, match):
         data.load_sequences(str(path))
 
 
-def write_mat(path, rolls):
-    cells = np.empty(len(rolls), dtype=object)
-    cells[:] = rolls
-    scipy.io.savemat(str(path), {"traindata": cells})
-    return str(path)
-
-
 @pytest.mark.parametrize("roll, match", [
     (np.zeros((0, 88)), "is empty"),
     (np.full((3, 88), np.nan), "holds values other than 0 and 1"),
@@ -155,13 +144,14 @@ def write_mat(path, rolls):
     (np.zeros((3, 87)), r"has shape \(3, 87\), expected \[T, 88\]"),
 ])
 def test_mat_with_bad_pieces(tmp_path, roll, match):
-    path = write_mat(tmp_path / "bad.mat", [np.ones((2, 88)), roll])
+    path = testdata.write_mat(tmp_path / "bad.mat", {"train": [np.ones((2, 88)), roll]})
     with pytest.raises(data.DatasetError, match=f"^{path} split 'train' piece 1: {match}$"):
         data.load_sequences(path)
 
 
 def test_mat_over_the_limits(tmp_path, monkeypatch):
-    path = write_mat(tmp_path / "long.mat", [np.ones((5, 88)), np.ones((11, 88))])
+    path = testdata.write_mat(tmp_path / "long.mat",
+                              {"train": [np.ones((5, 88)), np.ones((11, 88))]})
     monkeypatch.setattr(limits, "MAX_PIECE_STEPS", 10)
     with pytest.raises(limits.LimitError, match=f"^{path} split 'train' piece 1 has 11 steps, "
                        "over the limit of 10 steps per piece$"):
@@ -239,9 +229,12 @@ def test_json_with_empty_split(tmp_path):
         data.load_sequences(str(path))
 
 
-def test_midi_directory():
-    sequences = data.load_sequences(data_path(MIDI_DIR), rate=8.0)
-    assert len(sequences) == NUM_MIDI_FILES
+# Provenance check: every shared MIDI file, if $VAESEQ_DATA_DIR holds them,
+# loads; the folder's subfolders are searched.
+def test_midi_directory(shared_or_tiny_midi_tree):
+    directory, files = shared_or_tiny_midi_tree
+    sequences = data.load_sequences(str(directory), rate=8.0)
+    assert len(sequences) == files
     for roll in sequences:
         assert roll.dtype == np.float32
         assert roll.shape[1] == 88
@@ -256,9 +249,10 @@ def test_midi_sources_ignore_split(midi_file):
     np.testing.assert_array_equal(train[0], pianoroll.from_midi_file(midi_file, 8.0))
 
 
-def test_midi_glob():
-    sequences = data.load_sequences(data_path(MIDI_DIR) + "/**/bach_*.mid", rate=8.0)
-    assert len(sequences) == 3
+def test_midi_glob(tiny_midi_tree):
+    sequences = data.load_sequences(
+        str(tiny_midi_tree.directory / testdata.TWO_HANDS_GLOB), rate=8.0)
+    assert len(sequences) == 2
 
 
 def test_truncated_midi_is_skipped(midi_file, tmp_path):
@@ -379,10 +373,10 @@ def test_eval_batches(short_sequences):
         assert not roll[mask == 0].any()
 
 
-def test_eval_batches_count_every_test_step():
-    sequences = data.load_sequences(data_path(POLYPHONIC_DIR / "JSB_Chorales.mat"), "test")
-    total = sum(float(mask.numpy().sum()) for _, mask in data.eval_batches(sequences, 16))
-    assert total == 4_725
+def test_eval_batches_count_every_test_step(tiny_benchmarks):
+    sequences = data.load_sequences(tiny_benchmarks.path(testdata.JSB_MAT), "test")
+    total = sum(float(mask.numpy().sum()) for _, mask in data.eval_batches(sequences, 2))
+    assert total == tiny_benchmarks.split_sizes[testdata.JSB_MAT, "test"][1]
 
 
 @pytest.fixture(name="midi_dir")

@@ -53,12 +53,12 @@ def test_evaluate_test_split(trained_dir, small_json, dir_state):
 @pytest.mark.parametrize("source, flags, message", [
     ("missing.mat", "", "not found"),
     (None, "", "pass --dataset"),
-    ("jsb", "log_prob_samples=0", "log_prob_samples must be >= 1"),
-    ("jsb", "latent_size=3", "architecture"),
+    ("tiny_mat", "log_prob_samples=0", "log_prob_samples must be >= 1"),
+    ("tiny_mat", "latent_size=3", "architecture"),
 ])
-def test_evaluate_bad_input(source, flags, message, trained_dir, jsb,
+def test_evaluate_bad_input(source, flags, message, trained_dir, tiny_mat,
                             tmp_path):
-    source = jsb if source == "jsb" else source and str(tmp_path / source)
+    source = tiny_mat if source == "tiny_mat" else source and str(tmp_path / source)
     with pytest.raises(errors.InputError, match=message):
         evaluate.evaluate(trained_dir, source, hparams=flags)
 

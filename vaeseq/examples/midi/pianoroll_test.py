@@ -1,8 +1,6 @@
 """Tests for pianoroll.py."""
 
-import os
-import pathlib
-
+import mido
 import numpy as np
 import pretty_midi
 import pytest
@@ -10,21 +8,6 @@ import pytest
 from vaeseq import testing
 from vaeseq.examples.midi import pianoroll
 from vaeseq.examples.midi import testdata
-
-DATA_DIR = pathlib.Path(
-    os.environ.get("VAESEQ_DATA_DIR")
-    or pathlib.Path(os.path.abspath(__file__)).parents[3] / ".." / "shared"
-    / "data")
-MIDI_DIR = DATA_DIR / "midi"
-
-
-@pytest.fixture(name="midi_files")
-def fixture_midi_files():
-    files = sorted(MIDI_DIR.glob("*/*.mid"))
-    if not files:
-        pytest.skip(f"test data not found: {MIDI_DIR}")
-    return files
-
 
 def random_roll(steps, seed, density=0.2):
     """A random roll with two silent steps at each end."""
@@ -103,32 +86,35 @@ def test_to_pretty_midi_checks_arguments():
         pianoroll.to_pretty_midi(np.zeros([4, 88]), 0.0)
 
 
-def test_from_midi_file_reads_real_files(midi_files):
-    # dataset_test reads every file; here one of SMF type 0 and one of type 1.
-    type0, type1 = MIDI_DIR / "music21" / "test06.mid", MIDI_DIR / "piano-midi.de" / "bach_846.mid"
-    for path in (type0, type1):
-        roll = pianoroll.from_midi_file(path, rate=8.0)
-        assert roll.dtype == np.float32
-        assert roll.ndim == 2 and roll.shape[1] == 88
-        assert roll.any(), path
-        assert set(np.unique(roll)) <= {0.0, 1.0}
+@pytest.mark.parametrize("name, midi_type", [(testdata.TYPE0_TUNE, 0),
+                                              (testdata.FOUR_VOICES, 1)])
+def test_from_midi_file_reads_smf_types_0_and_1(name, midi_type, tiny_midi_tree):
+    # data_test reads every file; here one of SMF type 0 and one of type 1.
+    path = tiny_midi_tree.directory / name
+    assert mido.MidiFile(path).type == midi_type
+    roll = pianoroll.from_midi_file(path, rate=testdata.MIDI_RATE)
+    assert roll.dtype == np.float32
+    np.testing.assert_array_equal(roll, testdata.tiny_midi_roll(name))
 
 
-def test_from_midi_file_length_follows_rate(midi_files):
-    path = midi_files[-1]
+def test_from_midi_file_length_follows_rate(tiny_midi_tree):
+    path = tiny_midi_tree.directory / testdata.TYPE0_TUNE
     slow, fast = (len(pianoroll.from_midi_file(path, rate)) for rate in (8.0, 16.0))
+    assert slow == len(testdata.tiny_midi_roll(testdata.TYPE0_TUNE))
     assert abs(fast - 2 * slow) <= 1
 
 
-def test_from_midi_file_matches_pretty_midi(midi_files):
-    path = midi_files[0]
+def test_from_midi_file_matches_pretty_midi(tiny_midi_tree):
+    path = tiny_midi_tree.directory / testdata.FOUR_VOICES
     expected = pretty_midi.PrettyMIDI(str(path)).get_piano_roll(fs=10.0)[21:109].T > 0
     np.testing.assert_array_equal(pianoroll.from_midi_file(path, 10.0), expected)
 
 
-def test_from_midi_file_truncated(midi_files, tmp_path):
+def test_from_midi_file_truncated(tiny_midi_tree, tmp_path):
+    whole = (tiny_midi_tree.directory / testdata.FOUR_VOICES).read_bytes()
+    assert len(whole) > 100
     path = tmp_path / "truncated.mid"
-    path.write_bytes(midi_files[0].read_bytes()[:100])
+    path.write_bytes(whole[:100])
     with pytest.raises(pianoroll.MidiReadError, match="cannot parse MIDI file .*truncated.mid"):
         pianoroll.from_midi_file(path, 8.0)
 

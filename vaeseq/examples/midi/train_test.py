@@ -70,9 +70,9 @@ def test_summaries(trained_dir):
     assert all(wav.startswith(b"RIFF") for wav in clips[:, 0])
 
 
-def test_resume_continues_to_iters(copy_of_trained, jsb):
+def test_resume_continues_to_iters(copy_of_trained, tiny_mat):
     result = train.train(
-        copy_of_trained, jsb, train.Schedule(5, save_every=2))
+        copy_of_trained, tiny_mat, train.Schedule(5, save_every=2))
     assert result == train.TrainResult(5, None)
     assert checkpoint_value(copy_of_trained, GLOBAL_STEP) == 5
     # Adam's own step counter was restored too: 3 earlier steps + 2 now.
@@ -82,9 +82,9 @@ def test_resume_continues_to_iters(copy_of_trained, jsb):
     assert names == ["ckpt-3.index", "ckpt-4.index", "ckpt-5.index"]
 
 
-def test_time_limit(copy_of_trained, jsb):
+def test_time_limit(copy_of_trained, tiny_mat):
     result = train.train(
-        copy_of_trained, jsb, train.Schedule(100, max_seconds=0))
+        copy_of_trained, tiny_mat, train.Schedule(100, max_seconds=0))
     assert result == train.TrainResult(3, "time limit")
     assert checkpoint_value(copy_of_trained, GLOBAL_STEP) == 3
 
@@ -94,17 +94,17 @@ def test_time_limit(copy_of_trained, jsb):
     ("rate=-1", "rate must be positive"),
     ("obs_encoder_fc_layers=[]", "obs_encoder_fc_layers"),
 ])
-def test_bad_hparams(flags, message, jsb, tmp_path):
+def test_bad_hparams(flags, message, tiny_mat, tmp_path):
     log_dir = str(tmp_path / "log")
     with pytest.raises(errors.InputError, match=message):
-        train.train(log_dir, jsb, train.Schedule(5), hparams=flags)
+        train.train(log_dir, tiny_mat, train.Schedule(5), hparams=flags)
     assert not os.path.exists(log_dir)
 
 
-def test_checkpoint_without_config_is_an_error(copy_of_trained, jsb):
+def test_checkpoint_without_config_is_an_error(copy_of_trained, tiny_mat):
     os.remove(os.path.join(copy_of_trained, rundir.HPARAMS_FILE))
     with pytest.raises(rundir.LogDirError, match="lacks hparams.json"):
-        train.train(copy_of_trained, jsb, train.Schedule(5))
+        train.train(copy_of_trained, tiny_mat, train.Schedule(5))
 
 
 @pytest.fixture(name="short_pieces")

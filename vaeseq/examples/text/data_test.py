@@ -14,12 +14,6 @@ from vaeseq import testing
 from vaeseq.examples.text import data
 from vaeseq.examples.text import vocab
 
-DATA_DIR = pathlib.Path(
-    os.environ.get("VAESEQ_DATA_DIR")
-    or pathlib.Path(os.path.abspath(__file__)).parents[3] / ".." / "shared"
-    / "data")
-SHAKESPEARE_BYTES = 1_115_394
-
 
 @pytest.fixture(name="cache_dir")
 def fixture_cache_dir(tmp_path, monkeypatch):
@@ -30,25 +24,18 @@ def fixture_cache_dir(tmp_path, monkeypatch):
     return cache_dir
 
 
-@pytest.fixture(name="shakespeare_bytes")
-def fixture_shakespeare_bytes():
-    path = DATA_DIR / "tinyshakespeare.txt"
-    if not path.is_file():
-        pytest.skip(f"test data not found: {path}")
-    return path.read_bytes()
-
-
 def no_fetch(url):
     raise AssertionError(f"unexpected download of {url}")
 
 
-def test_tinyshakespeare_from_data_dir(
-        cache_dir, shakespeare_bytes, monkeypatch):
-    monkeypatch.setenv("VAESEQ_DATA_DIR", str(DATA_DIR))
+def test_tinyshakespeare_from_data_dir(cache_dir, shakespeare, monkeypatch):
+    # Provenance check: the shared copy, if $VAESEQ_DATA_DIR holds it, has
+    # the pinned sha256.
+    monkeypatch.setenv("VAESEQ_DATA_DIR", str(shakespeare.parent))
     path = data.resolve_corpus("tinyshakespeare", fetch=no_fetch)
-    assert path == os.path.join(str(DATA_DIR), "tinyshakespeare.txt")
+    assert path == str(shakespeare)
     text = data.read_corpus(path)
-    assert len(text) == len(shakespeare_bytes) == SHAKESPEARE_BYTES
+    assert len(text) == shakespeare.stat().st_size  # ASCII.
     assert text.startswith("First Citizen:\n")
     assert not cache_dir.exists()
 
@@ -63,9 +50,9 @@ def test_tinyshakespeare_data_dir_copy_is_verified(
         data.resolve_corpus("tinyshakespeare", fetch=no_fetch)
 
 
-def test_tinyshakespeare_downloads_once_into_cache(
-        cache_dir, shakespeare_bytes):
+def test_tinyshakespeare_downloads_once_into_cache(cache_dir, tiny_shakespeare):
     urls = []
+    shakespeare_bytes = tiny_shakespeare.read_bytes()
 
     def fetch(url):
         urls.append(url)

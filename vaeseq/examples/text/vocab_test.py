@@ -2,7 +2,6 @@
 
 import json
 import os
-import pathlib
 
 import numpy as np
 import pytest
@@ -10,24 +9,10 @@ import tensorflow as tf
 
 from vaeseq import testing
 from vaeseq.examples.common import rundir as common_rundir
-from vaeseq.examples.text import data
 from vaeseq.examples.text import evaluate
 from vaeseq.examples.text import model
 from vaeseq.examples.text import train
 from vaeseq.examples.text import vocab
-
-DATA_DIR = pathlib.Path(
-    os.environ.get("VAESEQ_DATA_DIR")
-    or pathlib.Path(os.path.abspath(__file__)).parents[3] / ".." / "shared"
-    / "data")
-
-
-def read_data(filename):
-    path = DATA_DIR / filename
-    if not path.is_file():
-        pytest.skip(f"test data not found: {path}")
-    return data.read_corpus(str(path))
-
 
 def test_most_common_first_ties_by_code_point():
     # Counts: c=3, a=2, b=2, d=1, e=1.
@@ -64,22 +49,22 @@ def test_count_oov():
     assert vocabulary.count_oov(vocabulary.encode("ba")) == 0
 
 
-def test_austen_quotes_are_oov_in_shakespeare_vocab():
-    shakespeare = read_data("tinyshakespeare.txt")
-    austen = read_data("pride_and_prejudice.txt")
+def test_austen_quotes_are_oov_in_shakespeare_vocab(tiny_shakespeare_and_austen):
+    shakespeare, austen = tiny_shakespeare_and_austen
     vocabulary = vocab.Vocabulary.from_text(shakespeare, vocab_size=100)
-    assert len(vocabulary.chars) == 65
-    assert vocabulary.size == 66
+    assert len(vocabulary.chars) == 44
+    assert vocabulary.size == 45
     assert vocabulary.chars[:3] == (" ", "e", "t")
     for quote in "\u201c\u201d\u2018\u2019":
         assert quote in austen
-        assert vocabulary.encode(quote).tolist() == [65]
+        assert vocabulary.encode(quote).tolist() == [44]
     ids = vocabulary.encode(austen)
-    assert ids.shape == (len(austen),)
+    assert ids.shape == (len(austen),) == (173,)
     known = np.array([c in vocabulary.chars for c in austen])
-    assert known.mean() > 0.99
-    assert (ids[known] < 65).all()
-    assert (ids[~known] == 65).all()
+    assert (~known).sum() == 7
+    assert {c for c in austen if c not in vocabulary.chars} == set("\u201c\u201d\u2018\u2019\u00e9")
+    assert (ids[known] < 44).all()
+    assert (ids[~known] == 44).all()
 
 
 def test_encode_decode_round_trip():
