@@ -36,8 +36,9 @@ setuptools.setup(
         "play": PLAY,
         # The PyTorch baseline of `make bench` (skipped with a note without it).
         "bench": ["torch>=2.13,<2.14"],
-        # pdoc builds the API reference (`make docs`), which CI checks.
-        "test": ["pytest>=8", "pdoc>=14"] + MIDI + PLAY,
+        # pdoc builds the API reference (`make docs`), which CI checks; the
+        # MIDI tests write and inspect their tiny MIDI files with mido.
+        "test": ["pytest>=8", "pdoc>=14", "mido>=1.3,<2"] + MIDI + PLAY,
     },
     entry_points={
         "console_scripts": [
