@@ -20,10 +20,14 @@ DEFAULT_MAX_STATIC_STEPS = 128
 _limit = threading.local()
 
 
+def _current_limit() -> int:
+    """This thread's limit: the innermost `max_static_steps`, or the default."""
+    return getattr(_limit, "value", DEFAULT_MAX_STATIC_STEPS)
+
+
 def is_static(num_steps: int | None) -> bool:
     """Whether a loop of `num_steps` (None: unknown at trace time) unrolls."""
-    limit = getattr(_limit, "value", DEFAULT_MAX_STATIC_STEPS)
-    return num_steps is not None and num_steps <= limit
+    return num_steps is not None and num_steps <= _current_limit()
 
 
 @contextlib.contextmanager
@@ -35,7 +39,7 @@ def max_static_steps(limit: int) -> Iterator[None]:
     """
     if limit < 0:
         raise ValueError(f"max_static_steps must be >= 0, got {limit}")
-    previous = getattr(_limit, "value", DEFAULT_MAX_STATIC_STEPS)
+    previous = _current_limit()
     _limit.value = limit
     try:
         yield

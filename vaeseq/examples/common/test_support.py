@@ -60,6 +60,22 @@ def default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+# Where a training run's checkpoint keeps TrainOps' global step and Adam's.
+GLOBAL_STEP = "train_ops/global_step/.ATTRIBUTES/VARIABLE_VALUE"
+ADAM_STEP = "train_ops/optimizer/step/.ATTRIBUTES/VARIABLE_VALUE"
+
+
+def checkpoint_value(log_dir: str, name: str) -> int:
+    """The integer `name` (e.g. `GLOBAL_STEP`) in `log_dir`'s latest checkpoint.
+
+    TensorFlow is imported here, not with the module: the reliability probe
+    imports this module only to start processes.
+    """
+    import tensorflow as tf  # pylint: disable=import-outside-toplevel
+    path = tf.train.latest_checkpoint(log_dir)
+    return int(tf.train.load_checkpoint(path).get_tensor(name))
+
+
 @pytest.fixture(name="copy_of_trained")
 def fixture_copy_of_trained(trained_dir, tmp_path) -> str:
     """A copy of the example's `trained_dir` that a test may change."""

@@ -11,18 +11,12 @@ import tensorflow as tf
 from vaeseq import testing
 from vaeseq.examples.common import errors
 from vaeseq.examples.common import rundir
+from vaeseq.examples.common import test_support
 from vaeseq.examples.midi import data
 from vaeseq.examples.midi import train
 
 # The real `make_dataset`, which the padding test wraps.
 MAKE_DATASET = data.make_dataset
-GLOBAL_STEP = "train_ops/global_step/.ATTRIBUTES/VARIABLE_VALUE"
-ADAM_STEP = "train_ops/optimizer/step/.ATTRIBUTES/VARIABLE_VALUE"
-
-
-def checkpoint_value(log_dir, name):
-    path = tf.train.latest_checkpoint(log_dir)
-    return int(tf.train.load_checkpoint(path).get_tensor(name))
 
 
 def summaries(log_dir):
@@ -46,7 +40,7 @@ def test_train_writes_the_log_dir(trained_dir):
     assert saved["vae_type"] == "SRNN"
     assert saved["sequence_size"] == 8
     assert saved["rate"] == 32.0
-    assert checkpoint_value(trained_dir, GLOBAL_STEP) == 3
+    assert test_support.checkpoint_value(trained_dir, test_support.GLOBAL_STEP) == 3
     assert not glob.glob(os.path.join(trained_dir, "*.tmp"))
 
 
@@ -74,9 +68,9 @@ def test_resume_continues_to_iters(copy_of_trained, tiny_mat):
     result = train.train(
         copy_of_trained, tiny_mat, train.Schedule(5, save_every=2))
     assert result == train.TrainResult(5, None)
-    assert checkpoint_value(copy_of_trained, GLOBAL_STEP) == 5
+    assert test_support.checkpoint_value(copy_of_trained, test_support.GLOBAL_STEP) == 5
     # Adam's own step counter was restored too: 3 earlier steps + 2 now.
-    assert checkpoint_value(copy_of_trained, ADAM_STEP) == 5
+    assert test_support.checkpoint_value(copy_of_trained, test_support.ADAM_STEP) == 5
     names = sorted(os.path.basename(path) for path in
                    glob.glob(os.path.join(copy_of_trained, "ckpt-*.index")))
     assert names == ["ckpt-3.index", "ckpt-4.index", "ckpt-5.index"]
@@ -86,7 +80,7 @@ def test_time_limit(copy_of_trained, tiny_mat):
     result = train.train(
         copy_of_trained, tiny_mat, train.Schedule(100, max_seconds=0))
     assert result == train.TrainResult(3, "time limit")
-    assert checkpoint_value(copy_of_trained, GLOBAL_STEP) == 3
+    assert test_support.checkpoint_value(copy_of_trained, test_support.GLOBAL_STEP) == 3
 
 
 @pytest.mark.parametrize("flags, message", [
