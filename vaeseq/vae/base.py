@@ -180,18 +180,17 @@ class VAEBase(snt.Module, abc.ABC):
             agent's for `observed`.
         """
         observed = _first_step(tf.convert_to_tensor(observed))
-        if contexts is not None:
-            contexts = _first_step(contexts)
-            latents, _ = self.infer_latents(contexts, observed)
-            self.log_prob_observed(contexts, latents, observed)
-            return
-        if agent_inputs is None:
-            agent_inputs = agent_mod.null_inputs(tf.shape(observed)[0], 1)
-        agent_inputs = tf.nest.map_structure(_first_step, agent_inputs)
-        contexts = self._agent.contexts_for_observations(agent_inputs, observed)
+        agents_contexts = contexts is None
+        if agents_contexts:
+            if agent_inputs is None:
+                agent_inputs = agent_mod.null_inputs(tf.shape(observed)[0], 1)
+            agent_inputs = tf.nest.map_structure(_first_step, agent_inputs)
+            contexts = self._agent.contexts_for_observations(agent_inputs, observed)
+        contexts = _first_step(contexts)
         latents, _ = self.infer_latents(contexts, observed)
         self.log_prob_observed(contexts, latents, observed)
-        self.gen_core.generate(agent_inputs)
+        if agents_contexts:  # Generation runs the agent, which given contexts may not fit.
+            self.gen_core.generate(agent_inputs)
 
     def initial_state(self, batch_size) -> CarriedState:
         """The state before the first step of a stream: zeros, `[B, ...]` each."""
