@@ -18,6 +18,9 @@ ACTIVATIONS = {
     "elu": tf.nn.elu,
     # A slope of 0.01 below zero.
     "leaky_relu": lambda x: tf.nn.leaky_relu(x, alpha=0.01),
+    # Fraccaro et al. (2016)'s "clipped very leaky" rectifier: a slope of 1/3
+    # below zero, the output clipped to [-3, 3].
+    "clipped_leaky_relu": lambda x: tf.clip_by_value(tf.nn.leaky_relu(x, alpha=1 / 3), -3.0, 3.0),
     "tanh": tf.tanh,
     "sigmoid": tf.sigmoid,
     "softplus": tf.nn.softplus,

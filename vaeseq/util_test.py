@@ -39,6 +39,12 @@ def test_mlp_layers_and_identity():
     np.testing.assert_array_less(0.0, util.make_mlp(hparams, [5])(x) + 1e-9)  # relu final.
 
 
+def test_clipped_leaky_relu_matches_the_srnn_papers_rectifier():
+    act = util.activation(testing.tiny_hparams(activation="clipped_leaky_relu"))
+    x = tf.constant([-12.0, -3.0, 0.0, 1.5, 3.0, 7.0])
+    np.testing.assert_allclose(act(x), [-3.0, -1.0, 0.0, 1.5, 3.0, 3.0], rtol=1e-6)
+
+
 def test_positive_projection():
     hparams = testing.tiny_hparams(positive_projection="exp", positive_eps=0.25)
     np.testing.assert_allclose(util.positive_projection(hparams)(tf.constant([0.0])), [1.25])
