@@ -117,6 +117,17 @@ def _ended_by(result: dict) -> str:
     return f"{result['epochs']} epochs" if "epochs" in result else "all epochs"
 
 
+def _own_settings(results: list[dict]) -> str:
+    """Markdown lines naming the settings each data set's runs used beside the preset."""
+    lines = []
+    for key in DATA:
+        used = {",".join(item for item in r["hparams"].split(",")
+                         if not item.startswith("vae_type="))
+                for r in results if r["data"] == key}
+        lines += [f"- {DATA[key].name}: `{value}`" for value in sorted(used) if value]
+    return "\n".join(lines) if lines else "- none"
+
+
 def document(results: list[dict], command: str) -> str:
     """The whole of docs/polyphonic_benchmark.md."""
     return f"""# Polyphonic music benchmark (JSB Chorales, Nottingham)
@@ -144,6 +155,11 @@ validation ELBO scored once on the test pieces.
 - Published figures are given only where they were measured on the same
   data: on the `.npz`, SRNN's; on the `.mat`, the Deep Markov Model's and
   Boulanger-Lewandowski et al.'s RNN.
+
+Settings beside the preset, for every model of a data set (chosen on
+validation data):
+
+{_own_settings(results)}
 
 {table(results)}
 

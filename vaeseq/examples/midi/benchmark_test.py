@@ -31,6 +31,15 @@ def test_one_run_writes_its_result_and_the_document(tmp_path, monkeypatch):
     row = [line for line in text.splitlines() if line.startswith("| tiny | SRNN |")]
     assert len(row) == 1 and f"{result['test']['piece_mean_elbo_per_step']:.3f}" in row[0]
     assert "--work_dir" in text and "SRNN -4.74" in row[0] and "| 2 epochs |" in row[0]
+    assert f"- tiny: `{testdata.PAPER_TINY_HPARAMS}`" in text
+
+
+def test_the_document_names_each_data_sets_own_settings():
+    results = [dict(data="jsb_mat", model=model, hparams=f"vae_type={model},sequence_size=25")
+               for model in benchmark.MODELS]
+    results.append(dict(data="jsb_npz", model="SRNN", hparams="vae_type=SRNN"))
+    assert benchmark._own_settings(results) == "- JSB_Chorales.mat: `sequence_size=25`"
+    assert benchmark._own_settings(results[-1:]) == "- none"
 
 
 @pytest.mark.parametrize("only", ["jsb_npz", "jsb_npz:LSTM", "abc:SRNN"])
