@@ -122,8 +122,8 @@ def _own_settings(results: list[dict]) -> str:
     """Markdown lines naming the settings each data set's runs used beside the preset."""
     lines = []
     for key in DATA:
-        used = {",".join(item for item in r["hparams"].split(",")
-                         if not item.startswith("vae_type="))
+        # `run_one` writes each run's overrides as "vae_type=MODEL" then its own.
+        used = {r["hparams"].removeprefix(f"vae_type={r['model']}").lstrip(",")
                 for r in results if r["data"] == key}
         lines += [f"- {DATA[key].name}: `{value}`" for value in sorted(used) if value]
     return "\n".join(lines) if lines else "- none"
@@ -138,10 +138,10 @@ log-likelihood is the sum over the 88 keys; higher is better). Every run
 follows the SRNN paper's recipe (`vaeseq-midi train --preset srnn_paper`,
 see `vaeseq/examples/midi/paper_recipe.py`): a 300-unit GRU, z of 100
 units, 500-unit MLPs with the paper's clipped leaky rectifier (slope 1/3
-below zero, clipped to [-3, 3]), training on 16 carried streams of 100-step chunks, the
-KL weight rising linearly from 0.2 to 1 over 20 epochs, the learning rate
-divided by 1.2 per epoch after the 20th, and the checkpoint with the best
-validation ELBO scored once on the test pieces.
+below zero, clipped to [-3, 3]), training on 16 carried streams of 100-step
+chunks, the KL weight rising linearly from 0.2 to 1 over 20 epochs, the
+learning rate divided by 1.2 per epoch after the 20th, and the checkpoint
+with the best validation ELBO scored once on the test pieces.
 
 - On the SRNN paper's `.npz` files (JSB at twice the `.mat` frame rate) the
   test pieces are scored as the paper does: the first frame given,

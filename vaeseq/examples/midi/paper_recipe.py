@@ -23,8 +23,8 @@ The MIDI command line runs it for a `.npz` dataset or a `--preset`:
 The preset "srnn_paper" (`preset_values`): a 300-unit GRU for d_t and for the backward a_t, which
 reads [d_t, enc(x_t)]; z_t of 100 units; a shared 2 x 500 MLP encoding each
 frame; prior, posterior (a residual on the prior's mean) and emission each
-one 500-unit hidden layer; the paper's clipped leaky rectifier
-(a slope of 1/3 below zero, clipped to [-3, 3]); Adam with learning rate 1e-3 and
+one 500-unit hidden layer; the paper's clipped leaky rectifier (a slope of
+1/3 below zero, clipped to [-3, 3]); Adam with learning rate 1e-3 and
 epsilon 1e-4, batch 16 (the streams), 100-step chunks; KL weight rising
 linearly from 0.2 to 1 over the first 20 epochs; the learning rate divided by
 1.2 after each epoch past the 20th; 50 epochs.
