@@ -34,6 +34,9 @@ _HPARAMS: dict[str, tuple[Any, str]] = {
         "Hidden layer sizes of the MLP that decodes observation distributions."),
     "latent_decoder_fc_layers": ([256],
         "Layer sizes of the MLP that decodes latent distributions."),
+    "latent_decoder_separate_heads": (False,
+        "Whether the latent distributions' mean and scale each have their own "
+        "hidden layers (Fraccaro et al. 2016) instead of sharing them."),
     "rnn_hidden_sizes": ([32], "Hidden sizes of the stacked RNN cells."),
     "rnn_cell": ("lstm", "The recurrent cell of every RNN in the models: 'lstm' or 'gru'."),
     "activation": ("relu", "Activation function of the hidden layers, by name."),
@@ -88,6 +91,7 @@ _HPARAMS: dict[str, tuple[Any, str]] = {
 ARCHITECTURE = (
     "activation",
     "latent_decoder_fc_layers",
+    "latent_decoder_separate_heads",
     "latent_size",
     "obs_decoder_fc_hidden_layers",
     "obs_encoder_fc_layers",

@@ -15,16 +15,34 @@ class LatentDecoder(dist_module.DistModule):
 
     The MLP has `latent_decoder_fc_layers`, then a linear map to the mean and
     the pre-activation scale; `positive_projection` keeps the scale positive.
+    With `latent_decoder_separate_heads` (and at least one hidden layer) the
+    mean and the scale each have their own hidden layers, as in Fraccaro et
+    al. (2016): the two first layers are kept as one `snt.Linear` of twice
+    the width `[F, 2 * U]` (each half one head's), which computes the same.
     """
 
     def __init__(self, hparams, name: str | None = None):
         super().__init__(name=name)
         self._latent_size = hparams.latent_size
-        layers = [*util.mlp_modules(hparams, hparams.latent_decoder_fc_layers),
-                  snt.Linear(2 * self._latent_size, name="loc_scale")]
-        self._first = layers[0]
-        self._rest = snt.Sequential(layers[1:], name="rest")
+        hidden = list(hparams.latent_decoder_fc_layers)
+        self._separate = bool(hparams.latent_decoder_separate_heads and hidden)
+        if self._separate:
+            self._first = snt.Linear(2 * hidden[0], name="linear_0")
+            self._activation = util.activation(hparams)
+            self._loc_head, self._scale_head = (
+                self._head(hparams, hidden[1:], head) for head in ("loc_head", "scale_head"))
+        else:
+            layers = [*util.mlp_modules(hparams, hidden),
+                      snt.Linear(2 * self._latent_size, name="loc_scale")]
+            self._first = layers[0]
+            self._rest = snt.Sequential(layers[1:], name="rest")
         self._positive = util.positive_projection(hparams)
+
+    def _head(self, hparams, hidden, name: str) -> snt.Sequential:
+        """One head's hidden layers after the first, then its linear map to `[N, Z]`."""
+        with tf.name_scope(name):
+            return snt.Sequential([*util.mlp_modules(hparams, hidden),
+                                   snt.Linear(self._latent_size, name="out")], name=name)
 
     @property
     def event_size(self) -> tf.TensorShape:
@@ -39,7 +57,12 @@ class LatentDecoder(dist_module.DistModule):
         return self._from_first_layer(self._first(util.concat_features(inputs)))
 
     def _from_first_layer(self, first: tf.Tensor):
-        loc, raw_scale = tf.split(self._rest(first), 2, axis=-1)
+        """(loc, scale) `[N, Z]` from the first layer's pre-activations `[N, U]`."""
+        if self._separate:
+            loc_hidden, scale_hidden = tf.split(self._activation(first), 2, axis=-1)
+            loc, raw_scale = self._loc_head(loc_hidden), self._scale_head(scale_hidden)
+        else:
+            loc, raw_scale = tf.split(self._rest(first), 2, axis=-1)
         return loc, self._positive(raw_scale)
 
     def split_inputs(self, static: tf.Tensor, step_size: int):
