@@ -137,8 +137,9 @@ Test-set bounds on the log-likelihood in nats per time step (a step's
 log-likelihood is the sum over the 88 keys; higher is better). Every run
 follows the SRNN paper's recipe (`vaeseq-midi train --preset srnn_paper`,
 see `vaeseq/examples/midi/paper_recipe.py`): a 300-unit GRU, z of 100
-units, 500-unit MLPs with the paper's clipped leaky rectifier (slope 1/3
-below zero, clipped to [-3, 3]), training on 16 carried streams of 100-step
+units, 500-unit MLPs (separate ones for the mean and the scale of the
+prior and the posterior) with the paper's clipped leaky rectifier (slope
+1/3 below zero, clipped to [-3, 3]), training on 16 carried streams of 100-step
 chunks, the KL weight rising linearly from 0.2 to 1 over 20 epochs, the
 learning rate divided by 1.2 per epoch after the 20th, and the checkpoint
 with the best validation ELBO scored once on the test pieces.

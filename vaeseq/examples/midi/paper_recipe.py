@@ -23,7 +23,8 @@ The MIDI command line runs it for a `.npz` dataset or a `--preset`:
 The preset "srnn_paper" (`preset_values`): a 300-unit GRU for d_t and for the backward a_t, which
 reads [d_t, enc(x_t)]; z_t of 100 units; a shared 2 x 500 MLP encoding each
 frame; prior, posterior (a residual on the prior's mean) and emission each
-one 500-unit hidden layer; the paper's clipped leaky rectifier (a slope of
+one 500-unit hidden layer, the prior and the posterior one for their mean
+and another for their scale; the paper's clipped leaky rectifier (a slope of
 1/3 below zero, clipped to [-3, 3]); Adam with learning rate 1e-3 and
 epsilon 1e-4, batch 16 (the streams), 100-step chunks; KL weight rising
 linearly from 0.2 to 1 over the first 20 epochs; the learning rate divided by
@@ -64,6 +65,7 @@ def preset_values(steps_per_epoch: int) -> dict:
     return dict(
         rnn_cell="gru", rnn_hidden_sizes=[300], latent_size=100,
         obs_encoder_fc_layers=[500, 500], latent_decoder_fc_layers=[500],
+        latent_decoder_separate_heads=True,
         obs_decoder_fc_hidden_layers=[500], activation="clipped_leaky_relu",
         srnn_backward_input="state", srnn_use_res_q=True,
         learning_rate=1e-3, adam_epsilon=1e-4, clip_gradient_norm=10.0,
