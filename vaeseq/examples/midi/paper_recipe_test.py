@@ -27,6 +27,7 @@ def test_preset_schedules_follow_the_epochs():
     assert values["learning_rate_decay_every"] == 17
     assert (values["rnn_cell"], values["srnn_backward_input"]) == ("gru", "state")
     assert values["rnn_hidden_sizes"] == [300] and values["latent_size"] == 100
+    assert values["latent_decoder_separate_heads"] and values["activation"] == "clipped_leaky_relu"
     assert cli.PRESETS == paper_recipe.PRESETS and cli.EPOCHS == paper_recipe.EPOCHS
 
 
