@@ -47,9 +47,9 @@ DATA = {
                            "srnn/nottingham_raw_batchsize16_seqlen100.npz", "",
                            "SRNN -2.94 (piece-mean ELBO; Fraccaro et al. 2016)"),
     # Chosen on validation among three settings (best validation ELBO per
-    # step, SRNN, with the preset's clipped leaky rectifier): the preset as
-    # it is -7.63, with 25-step chunks -7.73, 25-step chunks and 128-unit
-    # layers, z of 32, -7.22 (this one).
+    # step, SRNN, with the preset's separate heads): the preset as it is
+    # -7.42, with 25-step chunks -7.75, 25-step chunks and 128-unit layers,
+    # z of 32, -7.21 (this one).
     "jsb_mat": Data("JSB_Chorales.mat", "JSB_Chorales.mat",
                     "sequence_size=25,rnn_hidden_sizes=[128],latent_size=32,"
                     "obs_encoder_fc_layers=[128,128],latent_decoder_fc_layers=[128],"
