@@ -18,6 +18,7 @@ import tensorflow as tf
 
 from vaeseq import lstm
 from vaeseq import masks
+from vaeseq import rnn_init
 from vaeseq import unroll
 
 
@@ -25,12 +26,15 @@ class GRU(snt.RNNCore):
     """A single GRU layer; its state is the hidden vector `[B, H]`.
 
     Variables: w_x `[3H, D]`, w_h `[3H, H]` (output-major), b_x, b_h `[3H]`,
-    gates in the order (reset, update, candidate).
+    gates in the order (reset, update, candidate); `init` names their initial
+    values (`vaeseq.rnn_init`).
     """
 
-    def __init__(self, hidden_size: int, name: str | None = None):
+    def __init__(self, hidden_size: int, init: str = "joint", name: str | None = None):
         super().__init__(name=name)
+        rnn_init.check(init)
         self._hidden_size = hidden_size
+        self._init = init
 
     @property
     def hidden_size(self) -> int:
@@ -46,12 +50,8 @@ class GRU(snt.RNNCore):
     @snt.once
     def _initialize(self, input_size: int):
         h = self._hidden_size
-        self.w_x = tf.Variable(
-            snt.initializers.TruncatedNormal(stddev=input_size ** -0.5)([3 * h, input_size],
-                                                                       tf.float32),
-            name="w_x")
-        self.w_h = tf.Variable(
-            tf.transpose(snt.initializers.Orthogonal()([h, 3 * h], tf.float32)), name="w_h")
+        self.w_x = tf.Variable(rnn_init.input_weights(self._init, 3, h, input_size), name="w_x")
+        self.w_h = tf.Variable(rnn_init.recurrent_weights(self._init, 3, h), name="w_h")
         self.b_x = tf.Variable(tf.zeros([3 * h]), name="b_x")
         self.b_h = tf.Variable(tf.zeros([3 * h]), name="b_h")
 

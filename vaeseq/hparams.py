@@ -39,6 +39,10 @@ _HPARAMS: dict[str, tuple[Any, str]] = {
         "hidden layers (Fraccaro et al. 2016) instead of sharing them."),
     "rnn_hidden_sizes": ([32], "Hidden sizes of the stacked RNN cells."),
     "rnn_cell": ("lstm", "The recurrent cell of every RNN in the models: 'lstm' or 'gru'."),
+    "rnn_init": ("joint",
+        "How the recurrent layers' weights start (`vaeseq.rnn_init`): 'joint' (one "
+        "orthogonal recurrent map for all gates) or 'orthogonal_gates' (each gate's "
+        "input and recurrent weights orthogonal, Fraccaro et al. 2016)."),
     "activation": ("relu", "Activation function of the hidden layers, by name."),
     "positive_projection": ("softplus",
         "Function mapping unconstrained outputs to positive scales, by name."),

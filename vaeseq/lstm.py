@@ -14,6 +14,7 @@ import tensorflow as tf
 
 from vaeseq import lstm_sequence
 from vaeseq import masks
+from vaeseq import rnn_init
 from vaeseq import unroll
 
 LSTMState = collections.namedtuple("LSTMState", ["hidden", "cell"])
@@ -36,13 +37,17 @@ class LSTM(snt.RNNCore):
     """A single LSTM layer: gates = x W_x^T + h W_h^T + b, in order (i, g, f, o).
 
     Variables: w_x `[4H, D]`, w_h `[4H, H]` (output-major, see
-    `vaeseq.lstm_sequence`), b `[4H]`.
+    `vaeseq.lstm_sequence`), b `[4H]`; `init` names their initial values
+    (`vaeseq.rnn_init`).
     """
 
-    def __init__(self, hidden_size: int, forget_bias: float = 1.0, name: str | None = None):
+    def __init__(self, hidden_size: int, forget_bias: float = 1.0, init: str = "joint",
+                 name: str | None = None):
         super().__init__(name=name)
+        rnn_init.check(init)
         self._hidden_size = hidden_size
         self._forget_bias = forget_bias
+        self._init = init
 
     @property
     def hidden_size(self) -> int:
@@ -59,13 +64,8 @@ class LSTM(snt.RNNCore):
     @snt.once
     def _initialize(self, input_size: int):
         h = self._hidden_size
-        self.w_x = tf.Variable(
-            snt.initializers.TruncatedNormal(stddev=input_size ** -0.5)([4 * h, input_size],
-                                                                       tf.float32),
-            name="w_x")
-        # Orthogonal columns of the [H, 4H] map h -> gates, stored transposed.
-        self.w_h = tf.Variable(
-            tf.transpose(snt.initializers.Orthogonal()([h, 4 * h], tf.float32)), name="w_h")
+        self.w_x = tf.Variable(rnn_init.input_weights(self._init, 4, h, input_size), name="w_x")
+        self.w_h = tf.Variable(rnn_init.recurrent_weights(self._init, 4, h), name="w_h")
         self.b = tf.Variable(tf.zeros([4 * h]), name="b")
 
     def input_projection(self, inputs: tf.Tensor) -> tf.Tensor:

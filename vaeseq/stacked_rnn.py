@@ -19,16 +19,18 @@ class StackedRNN(snt.RNNCore):
     Args:
       cell: "lstm" or "gru" (a key of `CELLS`).
       hidden_sizes: the layers' sizes, bottom first.
+      init: how the layers' weights start (a scheme of `vaeseq.rnn_init`).
       name: the module name.
     """
 
-    def __init__(self, cell: str, hidden_sizes: Sequence[int], name: str | None = None):
+    def __init__(self, cell: str, hidden_sizes: Sequence[int], init: str = "joint",
+                 name: str | None = None):
         super().__init__(name=name)
         if cell not in CELLS:
             raise ValueError(f"unknown rnn_cell {cell!r}; valid: {', '.join(sorted(CELLS))}")
         if not hidden_sizes:
             raise ValueError("rnn_hidden_sizes must name at least one layer")
-        self._layers = [CELLS[cell](size, name=f"{cell}_{i}")
+        self._layers = [CELLS[cell](size, init=init, name=f"{cell}_{i}")
                         for i, size in enumerate(hidden_sizes)]
 
     @property

@@ -74,8 +74,10 @@ def make_mlp(hparams, layers: Sequence[int], activate_final: bool = True,
 
 
 def make_rnn(hparams, name: str | None = None) -> stacked_rnn.StackedRNN:
-    """A recurrent core: `rnn_cell` layers ("lstm" or "gru") of `rnn_hidden_sizes`."""
-    return stacked_rnn.StackedRNN(hparams.rnn_cell, hparams.rnn_hidden_sizes, name=name)
+    """A recurrent core: `rnn_cell` layers ("lstm" or "gru") of `rnn_hidden_sizes`,
+    initialised by `rnn_init`."""
+    return stacked_rnn.StackedRNN(hparams.rnn_cell, hparams.rnn_hidden_sizes,
+                                  init=hparams.rnn_init, name=name)
 
 
 def concat_features(inputs: Sequence[tf.Tensor], batch_dims: int = 1) -> tf.Tensor:
