@@ -316,12 +316,23 @@ class VAEBase(snt.Module, abc.ABC):
 
     def iw_log_prob(self, contexts: tf.Tensor, observed: tf.Tensor,
                     num_samples: int | None = None, seed=None, mask=None,
-                    initial_state: CarriedState | None = None) -> tf.Tensor:
+                    initial_state: CarriedState | None = None,
+                    samples_per_pass: int | None = None) -> tf.Tensor:
         """Importance-weighted lower bound on log p(x_{1:T} | c_{1:T}), `[B]`.
 
         log (1/K) sum_k p(x, z^k) / q(z^k | x) with K posterior draws; K = 1
         is a one-sample ELBO and the bound tightens as K grows. Padded steps
-        (`mask`) contribute nothing.
+        (`mask`) contribute nothing. The arguments are `iw_log_weights'`.
+        """
+        log_weights = self.iw_log_weights(contexts, observed, num_samples, seed, mask,
+                                          initial_state, samples_per_pass)  # [K, B]
+        return tf.reduce_logsumexp(log_weights, axis=0) - math.log(log_weights.shape[0])
+
+    def iw_log_weights(self, contexts: tf.Tensor, observed: tf.Tensor,
+                       num_samples: int | None = None, seed=None, mask=None,
+                       initial_state: CarriedState | None = None,
+                       samples_per_pass: int | None = None) -> tf.Tensor:
+        """log p(x, z^k) - log q(z^k | x) of K posterior draws z^k: `[K, B]`.
 
         Args:
           contexts: `[B, T, C]`.
@@ -330,23 +341,47 @@ class VAEBase(snt.Module, abc.ABC):
           seed: optional stateless seed `[2]`.
           mask: optional prefix mask `[B, T]` of the real steps.
           initial_state: optional `CarriedState` to continue from.
+          samples_per_pass: the most draws made at once (memory grows with
+            B times this); all K at once if None. With P > 1 passes, pass p
+            draws with `stateless_fold_in(seed, p)` and the draws past the
+            K-th are dropped, so that K draws in passes of size S are the
+            first K of those passes.
         """
         k = self._hparams.log_prob_samples if num_samples is None else num_samples
         if k < 1:
             raise ValueError(f"num_samples must be >= 1, got {k}")
+        per_pass = k if samples_per_pass is None else min(samples_per_pass, k)
+        if per_pass < 1:
+            raise ValueError(f"samples_per_pass must be >= 1, got {samples_per_pass}")
         seq_lengths, state = self._prepare(contexts, observed, mask, initial_state)
+        seed = tfp.random.sanitize_seed(seed)
+
+        def draws(pass_seed):
+            return self._log_weights(contexts, observed, per_pass, pass_seed, seq_lengths,
+                                     state)
+
+        if per_pass == k:
+            return draws(seed)
+        num_passes = -(-k // per_pass)
+        seeds = tf.stack([tf.random.experimental.stateless_fold_in(seed, p)
+                          for p in range(num_passes)])
+        # One pass at a time, to bound the memory: [P, S, B].
+        passes = tf.map_fn(draws, seeds, fn_output_signature=tf.float32,
+                           parallel_iterations=1)
+        return tf.reshape(passes, [num_passes * per_pass, -1])[:k]
+
+    def _log_weights(self, contexts, observed, k, seed, seq_lengths, state) -> tf.Tensor:
+        """`iw_log_weights` in one pass of k draws, the inputs checked: `[k, B]`."""
         batch_size = tf.shape(observed)[0]
         contexts_k, observed_k, state_k = util.tile_batch((contexts, observed, state), k)
         lengths_k = None if seq_lengths is None else util.tile_batch(seq_lengths, k)
-        post = self._sample_posterior(contexts_k, observed_k, tfp.random.sanitize_seed(seed),
-                                      lengths_k, state_k.latent)
+        post = self._sample_posterior(contexts_k, observed_k, seed, lengths_k, state_k.latent)
         features, _ = self._emission_features(contexts_k, post.latents, lengths_k,
                                               state_k.observed)
         log_p = self._decode_log_probs(features, observed_k)
         log_weights = tf.reduce_sum(
             masks.apply(log_p + post.log_prior - post.log_q, lengths_k), axis=1)  # [K * B]
-        log_weights = tf.reshape(log_weights, [k, batch_size])
-        return tf.reduce_logsumexp(log_weights, axis=0) - math.log(k)
+        return tf.reshape(log_weights, [k, batch_size])
 
 
 def _first_step(x: tf.Tensor) -> tf.Tensor:

@@ -157,6 +157,35 @@ def test_importance_weighted_bound_tightens_with_samples(vae_type):
     assert bounds[0] < bounds[1] < bounds[2]
 
 
+@pytest.mark.parametrize("vae_type", ["ISEQ", "SRNN"])
+def test_importance_weights_in_passes(vae_type):
+    """K draws in passes of S are the first K draws of passes seeded fold_in(seed, p)."""
+    _, model = testing.tiny_model(vae_type)
+    observed, inputs = _data()
+    contexts = _contexts(model, observed, inputs)
+    seed = tf.constant([7, 8])
+    weights = model.iw_log_weights(contexts, observed, num_samples=5, seed=seed,
+                                   samples_per_pass=2)
+    passes = [model.iw_log_weights(contexts, observed, num_samples=2,
+                                   seed=tf.random.experimental.stateless_fold_in(seed, p))
+              for p in range(3)]
+    assert weights.shape == (5, BATCH)
+    np.testing.assert_allclose(weights, tf.concat(passes, 0)[:5], rtol=1e-6)
+    # Compiled, the passes run in a loop, and draw the same.
+    compiled = tf.function(lambda: model.iw_log_weights(
+        contexts, observed, num_samples=5, seed=seed, samples_per_pass=2))
+    np.testing.assert_allclose(compiled(), weights, rtol=1e-5)
+    # A pass as large as K is one draw of all K with the seed itself.
+    np.testing.assert_array_equal(
+        model.iw_log_weights(contexts, observed, num_samples=5, seed=seed, samples_per_pass=9),
+        model.iw_log_weights(contexts, observed, num_samples=5, seed=seed))
+    # The bound is the log mean of the weights.
+    np.testing.assert_allclose(
+        model.iw_log_prob(contexts, observed, num_samples=5, seed=seed, samples_per_pass=2),
+        tf.reduce_logsumexp(weights, axis=0) - np.log(5.0), rtol=1e-6)
+    assert len(set(np.round(weights[:, 0].numpy(), 5))) == 5  # Five different draws.
+
+
 @pytest.mark.parametrize("vae_type, options", CASES)
 def test_step_wise_prior_scores_inferred_latents_like_the_sequence_path(vae_type, options):
     """The latent prior's DistCore (used by generation) agrees with training's terms."""
@@ -263,6 +292,8 @@ def test_input_mistakes_are_value_errors_naming_the_argument():
          r"contexts must have shape \[2, 3"),
         (lambda: model.infer_latents(contexts[:, :0], observed[:, :0]), "at least one step"),
         (lambda: model.iw_log_prob(contexts, observed, num_samples=0), "num_samples must be >= 1"),
+        (lambda: model.iw_log_prob(contexts, observed, num_samples=2, samples_per_pass=0),
+         "samples_per_pass must be >= 1, got 0"),
     ]
     for call, match in cases:
         with pytest.raises(ValueError, match=match):

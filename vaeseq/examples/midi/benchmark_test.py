@@ -17,7 +17,8 @@ def test_one_run_writes_its_result_and_the_document(tmp_path, monkeypatch):
     (data_dir / "polyphonic").mkdir(parents=True)
     npz = testdata.paper_npz(data_dir / "polyphonic")
     monkeypatch.setitem(benchmark.DATA, "jsb_npz", benchmark.Data(
-        "tiny", os.path.basename(npz), testdata.PAPER_TINY_HPARAMS, "SRNN -4.74"))
+        "tiny", os.path.basename(npz), testdata.PAPER_TINY_HPARAMS, "SRNN -4.74",
+        iw_samples=3))
     monkeypatch.setenv("VAESEQ_DATA_DIR", str(data_dir))
     work_dir, out = str(tmp_path / "work"), str(tmp_path / "bench.md")
     assert benchmark.main(["--work_dir", work_dir, "--out", out, "--only", "jsb_npz:SRNN",
@@ -26,6 +27,7 @@ def test_one_run_writes_its_result_and_the_document(tmp_path, monkeypatch):
         result = json.load(f)
     assert result["steps"] == 4 and result["best_step"] in (2, 4)
     assert np.isfinite(result["test"]["piece_mean_elbo_per_step"])
+    assert result["test"]["iw_samples"] == 3  # The data set's K, not the run's hparams'.
     with open(out, encoding="utf-8") as f:
         text = f.read()
     row = [line for line in text.splitlines() if line.startswith("| tiny | SRNN |")]

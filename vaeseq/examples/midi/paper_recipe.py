@@ -91,6 +91,13 @@ def _first_frame_state(model: vae_mod.VAEBase, rolls: tf.Tensor) -> vae_mod.Carr
     return state._replace(agent=agent)
 
 
+# The most piece steps the importance-weighted bound draws latents for at
+# once (K times batch times padded length): a batch of test pieces draws its
+# K samples in as many passes as this needs. Nottingham's 16 longest test
+# pieces with K = 10 fit in one pass.
+MAX_DRAWN_STEPS = 300_000
+
+
 class Scorer:
     """Scores validation streams and test pieces with compiled functions."""
 
@@ -110,7 +117,7 @@ class Scorer:
         return (tf.reduce_sum(terms.log_probs - terms.divergences),
                 tf.reduce_sum(terms.divergences), terms.posterior_means, final)
 
-    def _piece_batch(self, rolls, mask, seed, first_frame_given):
+    def _piece_batch(self, rolls, mask, seed, first_frame_given, samples_per_pass):
         if first_frame_given:
             state = _first_frame_state(self._model, rolls)
         else:
@@ -120,7 +127,7 @@ class Scorer:
         terms = self._model.elbo_terms(contexts, rolls, seed=seed, mask=mask,
                                        initial_state=state)
         iw = self._model.iw_log_prob(contexts, rolls, self._num_samples, seed=seed, mask=mask,
-                                     initial_state=state)
+                                     initial_state=state, samples_per_pass=samples_per_pass)
         return (tf.reduce_sum(terms.log_probs - terms.divergences, axis=1),
                 tf.reduce_sum(terms.divergences, axis=1), iw, terms.posterior_means)
 
@@ -147,9 +154,10 @@ class Scorer:
         for start in range(0, len(pieces.rolls), batch_size):
             rolls = tf.constant(pieces.rolls[start:start + batch_size])
             mask = pieces.mask[start:start + batch_size]
+            samples_per_pass = max(1, MAX_DRAWN_STEPS // (rolls.shape[0] * rolls.shape[1]))
             elbo, kl, iw, batch_means = self._piece_fn(rolls, tf.constant(mask),
                                                        tf.constant([seed, start]),
-                                                       first_frame_given)
+                                                       first_frame_given, samples_per_pass)
             elbos.append(elbo.numpy())
             kls.append(kl.numpy())
             iws.append(iw.numpy())

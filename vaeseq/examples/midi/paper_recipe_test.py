@@ -5,10 +5,15 @@ import os
 
 import numpy as np
 import pytest
+import tensorflow as tf
 
+from vaeseq import agent as agent_mod
 from vaeseq import testing
 from vaeseq.examples.common import errors
 from vaeseq.examples.midi import cli
+from vaeseq.examples.midi import hparams as hparams_mod
+from vaeseq.examples.midi import model as model_mod
+from vaeseq.examples.midi import paper_data
 from vaeseq.examples.midi import paper_recipe
 from vaeseq.examples.midi import testdata
 
@@ -121,3 +126,26 @@ def test_bad_input_writes_nothing(tmp_path):
 
 if __name__ == "__main__":
     testing.main(__file__)
+
+
+def test_test_pieces_draw_the_bound_in_passes(monkeypatch):
+    """Over `MAX_DRAWN_STEPS`, a batch's K draws come in passes; the ELBO is unchanged."""
+    hparams = hparams_mod.SPEC.make(f"{TINY},vae_type=SRNN")
+    model = model_mod.make_model(hparams)
+    rng = np.random.default_rng(0)
+    mask = (np.arange(4)[np.newaxis] < np.array([[4], [2], [3]])).astype(np.float32)
+    pieces = paper_data.Pieces((rng.random([3, 4, 88]) < 0.1).astype(np.float32), mask)
+    whole = paper_recipe.Scorer(model, 5).pieces(pieces, True, batch_size=3)
+    monkeypatch.setattr(paper_recipe, "MAX_DRAWN_STEPS", 2 * 3 * 4)  # Passes of 2 draws.
+    passes = paper_recipe.Scorer(model, 5).pieces(pieces, True, batch_size=3)
+    assert passes["elbo_per_step"] == whole["elbo_per_step"]
+    assert passes["iw_samples"] == 5 and passes["iw_log_prob_per_step"] != whole[
+        "iw_log_prob_per_step"]
+    # What the library gives for the same draws (the scorer's seed for its first batch).
+    rolls = tf.constant(pieces.rolls)
+    state = paper_recipe._first_frame_state(model, rolls)
+    contexts, _ = model.agent.observe_sequence(agent_mod.null_inputs(3, 4), rolls, state.agent)
+    iw = model.iw_log_prob(contexts, rolls, 5, seed=tf.constant([0, 0]), mask=tf.constant(mask),
+                           initial_state=state, samples_per_pass=2)
+    np.testing.assert_allclose(passes["iw_log_prob_per_step"], float(tf.reduce_sum(iw)) / 9,
+                               rtol=1e-5)
